@@ -10,23 +10,34 @@ import {RateChart} from './rate-chart.js';
 const byId = id => document.getElementById(id);
 
 const model = new RankingModel();
-const table = new RankingTable(byId('ranking-rows'), byId('no-members'));
+const table = new RankingTable(byId('ranking-rows'), byId('no-members'), byId('ranking-scroll'));
 const flow = new CommandFlow(byId('command-flow'), byId('no-commands'));
 const changes = new ChangeLog(byId('changes'), 6);
 const chart = new RateChart(byId('rate-chart'));
 const connection = byId('connection');
+// A long table costs a layout per render: it is redrawn at most a few times a second, however fast events come.
+const LONG_TABLE = 200;
+const LONG_TABLE_RENDER_GAP_MS = 250;
 let frameRequested = false;
+let lastRender = 0;
 let wasLive = false;
 
 function scheduleRender() {
-    if (!frameRequested) {
-        frameRequested = true;
+    if (frameRequested) {
+        return;
+    }
+    frameRequested = true;
+    const wait = model.members.length > LONG_TABLE ? lastRender + LONG_TABLE_RENDER_GAP_MS - performance.now() : 0;
+    if (wait > 0) {
+        setTimeout(() => requestAnimationFrame(render), wait);
+    } else {
         requestAnimationFrame(render);
     }
 }
 
 function render() {
     frameRequested = false;
+    lastRender = performance.now();
     table.render(model, Date.now());
     flow.render();
     changes.render();

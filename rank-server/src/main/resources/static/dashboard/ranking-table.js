@@ -1,20 +1,32 @@
 // Draws the RankingModel as table rows keyed by member id: a member keeps its <tr> for life, rows are
-// moved rather than rebuilt, and only rows whose member changed are rewritten.
+// moved rather than rebuilt, and only rows whose member changed are rewritten. Rows in view are rewritten
+// at once; the others (a promotion at the top of a thousand members changes them all) catch up when the
+// browser is idle, and ticking ages and highlights are kept to rows in view.
 import {formatAge} from './format.js';
 
 const HIGHLIGHT_MS = 2500;
+const CATCH_UP_WITHIN_MS = 1000;
 
 export class RankingTable {
 
-    constructor(tbody, emptyNote) {
+    constructor(tbody, emptyNote, scroller) {
         this.tbody = tbody;
         this.emptyNote = emptyNote;
         this.rows = new Map();
+        this.rowOfTr = new WeakMap();
+        this.visible = new Set();
+        this.stale = new Set();
+        this.catchUpScheduled = false;
+        this.observer = new IntersectionObserver(entries => this.visibilityChanged(entries),
+            {root: scroller, rootMargin: '200px 0px'});
     }
 
     render(model, now) {
         for (const [id, row] of this.rows) {
             if (!model.byId.has(id)) {
+                this.observer.unobserve(row.tr);
+                this.visible.delete(row);
+                this.stale.delete(row);
                 row.tr.remove();
                 this.rows.delete(id);
             }
@@ -24,26 +36,78 @@ export class RankingTable {
         for (const entry of model.members) {
             let row = this.rows.get(entry.id);
             if (!row) {
+                // Ages and the highlight follow when the observer first reports the row's visibility.
                 row = createRow(entry);
+                fill(row);
                 this.rows.set(entry.id, row);
+                this.rowOfTr.set(row.tr, row);
+                this.observer.observe(row.tr);
+            } else if (model.dirty.has(entry.id)) {
+                row.entry = entry;
+                if (this.visible.has(row)) {
+                    this.stale.delete(row);
+                    fill(row);
+                    updateAges(row, now);
+                    highlight(row, now);
+                } else {
+                    this.stale.add(row);
+                }
             }
             if (row.tr === cursor) {
                 cursor = cursor.nextElementSibling;
             } else {
                 this.tbody.insertBefore(row.tr, cursor);
             }
-            if (model.dirty.has(entry.id)) {
-                fill(row, entry, now);
-            }
         }
         model.dirty.clear();
         this.emptyNote.hidden = model.members.length > 0;
+        this.scheduleCatchUp();
     }
 
-    /** Advances the age columns; called about once a second. */
+    scheduleCatchUp() {
+        if (this.stale.size > 0 && !this.catchUpScheduled) {
+            this.catchUpScheduled = true;
+            requestIdleCallback(deadline => this.catchUp(deadline), {timeout: CATCH_UP_WITHIN_MS});
+        }
+    }
+
+    catchUp(deadline) {
+        this.catchUpScheduled = false;
+        const now = Date.now();
+        for (const row of this.stale) {
+            if (deadline.timeRemaining() < 1 && !deadline.didTimeout) {
+                break;
+            }
+            this.stale.delete(row);
+            fill(row);
+        }
+        this.scheduleCatchUp();
+    }
+
+    /** Advances the age columns of the rows in view; called about once a second. */
     tick(now) {
-        for (const row of this.rows.values()) {
+        for (const row of this.visible) {
             updateAges(row, now);
+        }
+    }
+
+    visibilityChanged(entries) {
+        const now = Date.now();
+        for (const {target, isIntersecting} of entries) {
+            const row = this.rowOfTr.get(target);
+            if (!row) {
+                continue;
+            }
+            if (isIntersecting) {
+                this.visible.add(row);
+                if (this.stale.delete(row)) {
+                    fill(row);
+                }
+                updateAges(row, now);
+                highlight(row, now);
+            } else {
+                this.visible.delete(row);
+            }
         }
     }
 }
@@ -77,22 +141,37 @@ function cell(tr, tag, className) {
     return element;
 }
 
-function fill(row, entry, now) {
-    row.entry = entry;
-    row.rank.textContent = entry.rank;
-    row.address.textContent = entry.address;
-    row.button.setAttribute('aria-label', `Remove ${entry.address}`);
-    row.tr.dataset.rank = entry.rank;
+function fill(row) {
+    const entry = row.entry;
+    setText(row.rank, entry.rank);
+    if (setText(row.address, entry.address)) {
+        row.button.setAttribute('aria-label', `Remove ${entry.address}`);
+    }
+    row.tr.classList.toggle('top', entry.rank === 0);
     const change = entry.change;
-    row.change.textContent = change ? change.text : '';
-    row.change.dataset.kind = change ? change.kind : '';
+    if (setText(row.change, change ? change.text : '')) {
+        row.change.dataset.kind = change ? change.kind : '';
+    }
+}
+
+function setText(element, value) {
+    const text = String(value);
+    if (element.textContent === text) {
+        return false;
+    }
+    element.textContent = text;
+    return true;
+}
+
+/** Flashes a row whose change is recent and not yet shown; a row scrolled into view soon after still gets it. */
+function highlight(row, now) {
+    const change = row.entry.change;
     if (change && change.at !== row.shownChangeAt && now - change.at < HIGHLIGHT_MS) {
         row.shownChangeAt = change.at;
         // The Web Animations API restarts cleanly on every change, without forcing a layout per row.
         row.tr.animate([{backgroundColor: flashColor(change.kind)}, {backgroundColor: 'transparent'}],
-            {duration: HIGHLIGHT_MS, easing: 'ease-out'});
+            {duration: HIGHLIGHT_MS - (now - change.at), easing: 'ease-out'});
     }
-    updateAges(row, now);
 }
 
 const flashColors = new Map();
