@@ -147,10 +147,11 @@ function fill(row) {
     if (setText(row.address, entry.address)) {
         row.button.setAttribute('aria-label', `Remove ${entry.address}`);
     }
-    row.tr.classList.toggle('top', entry.rank === 0);
+    row.tr.classList.toggle('first-rank', entry.rank === 0);
     const change = entry.change;
     if (setText(row.change, change ? change.text : '')) {
         row.change.dataset.kind = change ? change.kind : '';
+        row.change.title = row.change.textContent;
     }
 }
 
