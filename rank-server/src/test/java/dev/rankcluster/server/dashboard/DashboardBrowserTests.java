@@ -12,17 +12,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The dashboard in a real browser against the real server: members and commands go through the HTTP API. */
+@ExtendWith(SharedChromium.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
         "rank.server.admin-token=" + DashboardBrowserTests.ADMIN_TOKEN,
         // Nothing heartbeats here: leases must outlast the tests.
@@ -35,7 +38,7 @@ class DashboardBrowserTests {
     /** Relative to the module directory, where Maven runs the tests; the README shows it. */
     private static final Path SCREENSHOT = Path.of("..", "images", "dashboard.png");
 
-    private static HeadlessChromium chromium;
+    private static WebDriver browser;
 
     @LocalServerPort
     private int port;
@@ -45,16 +48,8 @@ class DashboardBrowserTests {
     private DashboardPage page;
 
     @BeforeAll
-    static void startBrowser() {
-        HeadlessChromium.assumeInstalled();
-        chromium = HeadlessChromium.start();
-    }
-
-    @AfterAll
-    static void quitBrowser() throws IOException {
-        if (chromium != null) {
-            chromium.close();
-        }
+    static void useBrowser(WebDriver sharedBrowser) {
+        browser = sharedBrowser;
     }
 
     @BeforeEach
@@ -62,7 +57,7 @@ class DashboardBrowserTests {
         String baseUrl = "http://127.0.0.1:" + port;
         api = new RankServerApi(baseUrl, ADMIN_TOKEN);
         api.removeEveryone();
-        page = DashboardPage.open(chromium.driver(), baseUrl + "/");
+        page = DashboardPage.open(browser, baseUrl + "/");
     }
 
     @AfterEach
@@ -100,7 +95,7 @@ class DashboardBrowserTests {
 
         awaitRows(List.of("0 " + first.address(), "1 " + third.address()));
         assertThat(page.lastChangeOf(third.address())).isEqualTo("↑ from 2 · " + second.address() + " left");
-        assertThat(page.lastChangeOf(first.address())).isEmpty();
+        assertThat(page.lastChangeOf(first.address())).isEqualTo("joined");
     }
 
     @Test
@@ -172,16 +167,21 @@ class DashboardBrowserTests {
 
     @Test
     void dashboard_withMembersAndCommands_isSavedForTheReadme() throws IOException {
-        List<Registration> members = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            members.add(join());
-        }
+        // Spread over a few of the chart's seconds, so that the screenshot shows it moving.
+        List<Registration> members = new ArrayList<>(List.of(join(), join()));
+        page.awaitNextChartSecond();
+        members.addAll(List.of(join(), join()));
+        page.awaitNextChartSecond();
+        members.add(join());
         Registration silent = api.register(closedPort());
         awaitRowCount(6);
+        page.awaitNextChartSecond();
 
         // Three failed deliveries in a row make the silent member unreachable; then one member leaves.
         api.send(members.get(0), "flush-cache");
+        page.awaitNextChartSecond();
         api.send(members.get(2), "reload-config");
+        page.awaitNextChartSecond();
         CommandReport withFailure = api.send(members.get(1), "rotate-logs");
         api.unregister(members.get(3));
 
@@ -193,8 +193,9 @@ class DashboardBrowserTests {
                 .containsEntry("delivered", "3 delivered")
                 .containsEntry("failed", "1 failed");
         assertThat((String) page.commands().get(0).get("text")).contains(silent.address());
+        page.awaitNextChartSecond();
         Files.createDirectories(SCREENSHOT.getParent());
-        Files.write(SCREENSHOT, chromium.driver().getScreenshotAs(OutputType.BYTES));
+        Files.write(SCREENSHOT, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
     private Registration join() {

@@ -89,6 +89,17 @@ final class DashboardPage {
         return driver.findElement(By.id("removal-message")).getDomAttribute("data-kind");
     }
 
+    /** Waits until the chart has taken its next one-second sample. */
+    void awaitNextChartSecond() {
+        int seconds = chartSeconds();
+        await("the chart's next second").atMost(Duration.ofSeconds(3)).until(() -> chartSeconds() > seconds);
+    }
+
+    private int chartSeconds() {
+        String seconds = driver.findElement(By.id("rate-chart")).getDomAttribute("data-seconds");
+        return seconds == null ? 0 : Integer.parseInt(seconds);
+    }
+
     boolean offlineBannerShown() {
         return driver.findElement(By.id("offline-banner")).isDisplayed();
     }

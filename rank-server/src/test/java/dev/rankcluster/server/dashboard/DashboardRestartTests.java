@@ -11,19 +11,20 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.WebDriver;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** The dashboard through a server restart: it says it is disconnected, then follows the new server by itself. */
+@ExtendWith(SharedChromium.class)
 class DashboardRestartTests {
 
     @Test
-    void serverRestart_pageShowsDisconnectedThenTakesTheFreshSnapshot() throws IOException {
-        HeadlessChromium.assumeInstalled();
+    void serverRestart_pageShowsDisconnectedThenTakesTheFreshSnapshot(WebDriver browser) throws IOException {
         int port = freePort();
         String baseUrl = "http://127.0.0.1:" + port;
-        try (HeadlessChromium chromium = HeadlessChromium.start();
-             CommandReceiver first = CommandReceiver.start();
+        try (CommandReceiver first = CommandReceiver.start();
              CommandReceiver second = CommandReceiver.start();
              CommandReceiver third = CommandReceiver.start()) {
             DashboardPage page;
@@ -31,7 +32,7 @@ class DashboardRestartTests {
                 RankServerApi api = new RankServerApi(baseUrl, null);
                 api.register(first.port());
                 api.register(second.port());
-                page = DashboardPage.open(chromium.driver(), baseUrl + "/");
+                page = DashboardPage.open(browser, baseUrl + "/");
                 await().atMost(DashboardPage.SHOWN_WITHIN).until(() -> page.rows().size() == 2);
                 assertThat(page.epoch()).isEqualTo(2);
             }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -51,7 +52,7 @@ final class HeadlessChromium implements AutoCloseable {
             options.setBinary(BROWSER.toFile());
             options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--hide-scrollbars", "--window-size=1440,960", "--user-data-dir=" + profile);
+                    "--no-first-run", "--hide-scrollbars", "--window-size=1440,880", "--user-data-dir=" + profile);
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(DRIVER.toFile())
                     .usingAnyFreePort()
@@ -64,7 +65,7 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    ChromeDriver driver() {
+    WebDriver driver() {
         return driver;
     }
 
