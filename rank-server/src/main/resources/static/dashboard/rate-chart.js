@@ -24,6 +24,8 @@ export class RateChart {
             this.second = second;
             return;
         }
+        // After a long sleep only the last `seconds` can be shown: skip the rest.
+        this.second = Math.max(this.second, second - this.seconds);
         while (this.second < second) {
             this.samples.push({members, deliveries: this.deliveries});
             this.deliveries = 0;

@@ -90,10 +90,13 @@ class DashboardBrowserTests {
         Registration second = join();
         Registration third = join();
         awaitRows(List.of("0 " + first.address(), "1 " + second.address(), "2 " + third.address()));
+        page.tagRowElements();
 
         api.unregister(second);
 
         awaitRows(List.of("0 " + first.address(), "1 " + third.address()));
+        assertThat(page.addressesOfTaggedRows()).as("rows are updated in place, not rebuilt")
+                .containsExactly(first.address(), third.address());
         assertThat(page.lastChangeOf(third.address())).isEqualTo("↑ from 2 · " + second.address() + " left");
         assertThat(page.lastChangeOf(first.address())).isEqualTo("joined");
     }

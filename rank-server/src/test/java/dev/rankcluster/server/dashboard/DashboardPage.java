@@ -52,6 +52,20 @@ final class DashboardPage {
                 """);
     }
 
+    /** Tags every current row element; a row that is rebuilt instead of reused loses the tag. */
+    void tagRowElements() {
+        script("document.querySelectorAll('#ranking-rows tr').forEach(row => row.dataset.testTag = 'kept');");
+    }
+
+    /** Addresses of the rows whose element was tagged by {@link #tagRowElements()}. */
+    @SuppressWarnings("unchecked")
+    List<String> addressesOfTaggedRows() {
+        return (List<String>) script("""
+                return [...document.querySelectorAll('#ranking-rows tr[data-test-tag]')]
+                    .map(row => row.querySelector('.address').textContent);
+                """);
+    }
+
     String lastChangeOf(String address) {
         return rowOf(address).findElement(By.cssSelector(".change")).getText();
     }
