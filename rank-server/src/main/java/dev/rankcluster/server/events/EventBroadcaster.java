@@ -27,17 +27,22 @@ class EventBroadcaster implements SmartLifecycle {
     private final Object lock = new Object();
     private final ConcurrentSkipListMap<Long, RankingChanged> history = new ConcurrentSkipListMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final Membership membership;
+    /** Null until the first change or subscriber: the store need not answer while the application starts. */
     private volatile RankingChanged latest;
     private volatile boolean running;
 
     EventBroadcaster(Membership membership) {
-        RankingSnapshot snapshot = membership.snapshot();
-        this.latest = new RankingChanged(snapshot.epoch(), ChangeReason.SNAPSHOT, null, snapshot);
+        this.membership = membership;
     }
 
     SseEmitter subscribe(String lastEventId) {
         Subscriber subscriber;
         synchronized (lock) {
+            if (latest == null) {
+                RankingSnapshot snapshot = membership.snapshot();
+                latest = new RankingChanged(snapshot.epoch(), ChangeReason.SNAPSHOT, null, snapshot);
+            }
             RankingChanged current = latest;
             Long last = parseEpoch(lastEventId);
             boolean canReplay = last != null && last <= current.epoch()
@@ -52,7 +57,7 @@ class EventBroadcaster implements SmartLifecycle {
     @EventListener
     void on(RankingChanged change) {
         synchronized (lock) {
-            if (change.epoch() <= latest.epoch()) {
+            if (latest != null && change.epoch() <= latest.epoch()) {
                 return;
             }
             history.put(change.epoch(), change);
@@ -69,7 +74,7 @@ class EventBroadcaster implements SmartLifecycle {
         subscribers.forEach(subscriber -> subscriber.offer(fannedOut.command()));
     }
 
-    /** The latest change. */
+    /** The latest change; set before the first subscriber starts. */
     RankingChanged latest() {
         return latest;
     }
