@@ -3,6 +3,8 @@ package dev.rankcluster.server.events;
 import dev.rankcluster.model.ChangeReason;
 import dev.rankcluster.server.membership.Membership;
 import dev.rankcluster.server.membership.RankingSnapshot;
+import dev.rankcluster.server.membership.TreeSnapshot;
+import dev.rankcluster.server.system.ProblemException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -27,22 +29,26 @@ class EventBroadcaster implements SmartLifecycle {
     private final Object lock = new Object();
     private final ConcurrentSkipListMap<Long, RankingChanged> history = new ConcurrentSkipListMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
-    private final Membership membership;
-    /** Null until the first change or subscriber: the store need not answer while the application starts. */
     private volatile RankingChanged latest;
     private volatile boolean running;
 
     EventBroadcaster(Membership membership) {
-        this.membership = membership;
+        RankingSnapshot snapshot = startingRanking(membership);
+        this.latest = new RankingChanged(snapshot.epoch(), ChangeReason.SNAPSHOT, null, snapshot);
+    }
+
+    /** A shared store that does not answer yet starts the stream empty; its snapshot follows once it answers. */
+    private static RankingSnapshot startingRanking(Membership membership) {
+        try {
+            return membership.snapshot();
+        } catch (ProblemException unavailable) {
+            return TreeSnapshot.INITIAL;
+        }
     }
 
     SseEmitter subscribe(String lastEventId) {
         Subscriber subscriber;
         synchronized (lock) {
-            if (latest == null) {
-                RankingSnapshot snapshot = membership.snapshot();
-                latest = new RankingChanged(snapshot.epoch(), ChangeReason.SNAPSHOT, null, snapshot);
-            }
             RankingChanged current = latest;
             Long last = parseEpoch(lastEventId);
             boolean canReplay = last != null && last <= current.epoch()
@@ -57,8 +63,13 @@ class EventBroadcaster implements SmartLifecycle {
     @EventListener
     void on(RankingChanged change) {
         synchronized (lock) {
-            if (latest != null && change.epoch() <= latest.epoch()) {
+            // A snapshot below the latest epoch: the shared store started again (Redis lost its data).
+            boolean restarted = change.reason() == ChangeReason.SNAPSHOT && change.epoch() < latest.epoch();
+            if (change.epoch() <= latest.epoch() && !restarted) {
                 return;
+            }
+            if (restarted) {
+                history.clear();
             }
             history.put(change.epoch(), change);
             while (history.size() > HISTORY) {
@@ -74,7 +85,7 @@ class EventBroadcaster implements SmartLifecycle {
         subscribers.forEach(subscriber -> subscriber.offer(fannedOut.command()));
     }
 
-    /** The latest change; set before the first subscriber starts. */
+    /** The latest change. */
     RankingChanged latest() {
         return latest;
     }
