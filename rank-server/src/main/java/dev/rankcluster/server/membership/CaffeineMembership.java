@@ -1,0 +1,313 @@
+package dev.rankcluster.server.membership;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.rankcluster.model.ChangeReason;
+import dev.rankcluster.model.LeaseRenewal;
+import dev.rankcluster.model.MemberDetails;
+import dev.rankcluster.model.ProblemType;
+import dev.rankcluster.model.RankedMember;
+import dev.rankcluster.model.Registration;
+import dev.rankcluster.server.events.RankingChanged;
+import dev.rankcluster.server.system.ProblemException;
+import dev.rankcluster.server.system.RankServerProperties;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * The in-memory membership: leases in a Caffeine cache, the ranking in an immutable order-statistic tree.
+ * <p>
+ * One lock guards every change of the ranking together with its epoch bump and its event, so one epoch is
+ * one consistent ranking and events come out in epoch order. Reads take no lock: they use the current
+ * immutable snapshot. Caffeine never calls back into this lock: its eviction listener only queues the id,
+ * and {@link #expireLapsedLeases()} re-checks each queued id under the lock.
+ */
+public final class CaffeineMembership implements Membership {
+
+    private final int maxMembers;
+    private final Duration leaseTtl;
+    private final int maxFailedDeliveries;
+    private final Clock clock;
+    private final ApplicationEventPublisher events;
+
+    private final Cache<String, Lease> leases;
+    private final Queue<String> lapsed = new ConcurrentLinkedQueue<>();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Written under the lock only; read freely. */
+    private final Map<String, Entry> byId = new ConcurrentHashMap<>();
+    /** Guarded by the lock. */
+    private final Map<String, String> idByAddress = new ConcurrentHashMap<>();
+    /** Guarded by the lock. */
+    private long nextSequence;
+    private volatile TreeSnapshot current = TreeSnapshot.INITIAL;
+
+    public CaffeineMembership(int maxMembers, Duration leaseTtl, int maxFailedDeliveries, Ticker ticker, Clock clock,
+                              ApplicationEventPublisher events) {
+        this.maxMembers = maxMembers;
+        this.leaseTtl = leaseTtl;
+        this.maxFailedDeliveries = maxFailedDeliveries;
+        this.clock = clock;
+        this.events = events;
+        this.leases = Caffeine.newBuilder()
+                .expireAfterWrite(leaseTtl)
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .evictionListener((String id, Lease lease, RemovalCause cause) -> {
+                    if (cause == RemovalCause.EXPIRED) {
+                        lapsed.add(id);
+                    }
+                })
+                .build();
+    }
+
+    public static CaffeineMembership of(RankServerProperties properties, Ticker ticker, Clock clock,
+                                        ApplicationEventPublisher events) {
+        return new CaffeineMembership(properties.maxMembers(), properties.leaseTtl(), properties.maxFailedDeliveries(),
+                ticker, clock, events);
+    }
+
+    @Override
+    public RegistrationOutcome register(String address) {
+        String token = LeaseTokens.newToken();
+        lock.lock();
+        try {
+            String existingId = idByAddress.get(address);
+            if (existingId != null) {
+                Entry existing = byId.get(existingId);
+                if (leases.getIfPresent(existingId) != null) {
+                    // The latest registrant of an address owns its lease: the old token stops working.
+                    leases.put(existingId, Lease.of(token));
+                    return new RegistrationOutcome(registration(existing.member, token), false);
+                }
+                removeLocked(existing, ChangeReason.EXPIRED);
+            }
+            if (byId.size() >= maxMembers) {
+                throw ProblemException.retryLater(ProblemType.CLUSTER_FULL,
+                        "the cluster already has its maximum of %d members".formatted(maxMembers), Duration.ofSeconds(5));
+            }
+            Member member = new Member(UUID.randomUUID().toString(), address,
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS), nextSequence++);
+            byId.put(member.id(), new Entry(member));
+            idByAddress.put(address, member.id());
+            leases.put(member.id(), Lease.of(token));
+            publishLocked(current.tree().with(member), ChangeReason.JOINED, address);
+            return new RegistrationOutcome(registration(member, token), true);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public LeaseRenewal renewLease(String id, String leaseToken) {
+        Entry entry = existing(id);
+        Lease renewed = leases.asMap().computeIfPresent(id,
+                (key, lease) -> lease.isProvenBy(leaseToken) ? lease.renewed() : lease);
+        if (renewed == null) {
+            expireIfLapsed(id);
+            throw gone(id);
+        }
+        if (!renewed.isProvenBy(leaseToken)) {
+            throw wrongLeaseToken(id);
+        }
+        TreeSnapshot snapshot = current;
+        int rank = snapshot.tree().rankOf(entry.member.sequence());
+        if (rank < 0) {
+            throw gone(id);
+        }
+        return new LeaseRenewal(rank, snapshot.epoch(), leaseTtl.toMillis());
+    }
+
+    @Override
+    public void leave(String id, String leaseToken) {
+        lock.lock();
+        try {
+            removeLocked(authenticatedLocked(id, leaseToken), ChangeReason.LEFT);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void remove(String id) {
+        lock.lock();
+        try {
+            removeLocked(existing(id), ChangeReason.REMOVED);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public CommandTargets commandTargets(String senderId, String leaseToken, String targetId) {
+        Entry sender;
+        lock.lock();
+        try {
+            sender = authenticatedLocked(senderId, leaseToken);
+        } finally {
+            lock.unlock();
+        }
+        TreeSnapshot snapshot = current;
+        int senderRank = snapshot.tree().rankOf(sender.member.sequence());
+        if (senderRank < 0) {
+            throw gone(senderId);
+        }
+        RankedMember rankedSender = ranked(sender.member, senderRank);
+        if (targetId == null) {
+            return new CommandTargets(rankedSender, snapshot.epoch(), snapshot.members(senderRank + 1, snapshot.size()));
+        }
+        Entry target = byId.get(targetId);
+        int targetRank = target == null ? -1 : snapshot.tree().rankOf(target.member.sequence());
+        if (targetRank < 0) {
+            throw ProblemException.notFound("no member with id %s: the target is not registered".formatted(targetId));
+        }
+        if (targetRank <= senderRank) {
+            throw new ProblemException(ProblemType.RANK_VIOLATION,
+                    "target rank %d is not below sender rank %d".formatted(targetRank, senderRank));
+        }
+        return new CommandTargets(rankedSender, snapshot.epoch(), List.of(ranked(target.member, targetRank)));
+    }
+
+    @Override
+    public void recordDelivery(String memberId, boolean delivered) {
+        Entry entry = byId.get(memberId);
+        if (entry == null) {
+            return;
+        }
+        if (delivered) {
+            entry.failedDeliveries.set(0);
+            return;
+        }
+        if (entry.failedDeliveries.incrementAndGet() >= maxFailedDeliveries) {
+            lock.lock();
+            try {
+                if (byId.get(memberId) == entry) {
+                    removeLocked(entry, ChangeReason.UNREACHABLE);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    @Override
+    public Optional<MemberDetails> find(String id) {
+        Entry entry = byId.get(id);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        TreeSnapshot snapshot = current;
+        int rank = snapshot.tree().rankOf(entry.member.sequence());
+        if (rank < 0) {
+            return Optional.empty();
+        }
+        Member member = entry.member;
+        return Optional.of(new MemberDetails(rank, member.id(), member.address(), member.joinedAt(), snapshot.epoch()));
+    }
+
+    @Override
+    public RankingSnapshot snapshot() {
+        return current;
+    }
+
+    @Override
+    public void expireLapsedLeases() {
+        leases.cleanUp();
+        for (String id = lapsed.poll(); id != null; id = lapsed.poll()) {
+            expireIfLapsed(id);
+        }
+    }
+
+    @Override
+    public void renewAllLeases() {
+        leases.asMap().replaceAll((id, lease) -> lease.renewed());
+    }
+
+    private void expireIfLapsed(String id) {
+        lock.lock();
+        try {
+            Entry entry = byId.get(id);
+            if (entry != null && leases.getIfPresent(id) == null) {
+                removeLocked(entry, ChangeReason.EXPIRED);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Entry authenticatedLocked(String id, String leaseToken) {
+        Entry entry = existing(id);
+        Lease lease = leases.getIfPresent(id);
+        if (lease == null) {
+            removeLocked(entry, ChangeReason.EXPIRED);
+            throw gone(id);
+        }
+        if (!lease.isProvenBy(leaseToken)) {
+            throw wrongLeaseToken(id);
+        }
+        return entry;
+    }
+
+    private Entry existing(String id) {
+        Entry entry = id == null ? null : byId.get(id);
+        if (entry == null) {
+            throw gone(id);
+        }
+        return entry;
+    }
+
+    private void removeLocked(Entry entry, ChangeReason reason) {
+        Member member = entry.member;
+        byId.remove(member.id());
+        idByAddress.remove(member.address(), member.id());
+        leases.invalidate(member.id());
+        publishLocked(current.tree().without(member.sequence()), reason, member.address());
+    }
+
+    private void publishLocked(RankTree changed, ChangeReason reason, String address) {
+        TreeSnapshot next = current.next(changed);
+        current = next;
+        events.publishEvent(new RankingChanged(next.epoch(), reason, address, next));
+    }
+
+    private Registration registration(Member member, String token) {
+        TreeSnapshot snapshot = current;
+        return new Registration(member.id(), member.address(), snapshot.tree().rankOf(member.sequence()), token,
+                leaseTtl.toMillis(), snapshot.epoch());
+    }
+
+    private static RankedMember ranked(Member member, int rank) {
+        return new RankedMember(rank, member.id(), member.address(), member.joinedAt());
+    }
+
+    private static ProblemException gone(String id) {
+        return ProblemException.notFound(
+                "no member with id %s: it left, its lease expired or it never registered; register again".formatted(id));
+    }
+
+    private static ProblemException wrongLeaseToken(String id) {
+        return ProblemException.forbidden("the lease token does not match member %s's current lease".formatted(id));
+    }
+
+    private static final class Entry {
+        final Member member;
+        final AtomicInteger failedDeliveries = new AtomicInteger();
+
+        Entry(Member member) {
+            this.member = member;
+        }
+    }
+}

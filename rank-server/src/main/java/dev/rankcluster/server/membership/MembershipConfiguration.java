@@ -1,0 +1,18 @@
+package dev.rankcluster.server.membership;
+
+import dev.rankcluster.server.system.PauseAwareTicker;
+import dev.rankcluster.server.system.RankServerProperties;
+import java.time.Clock;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class MembershipConfiguration {
+
+    @Bean
+    Membership membership(RankServerProperties properties, PauseAwareTicker ticker, Clock clock,
+                          ApplicationEventPublisher events) {
+        return CaffeineMembership.of(properties, ticker, clock, events);
+    }
+}

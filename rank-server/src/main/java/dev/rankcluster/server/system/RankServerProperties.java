@@ -1,0 +1,46 @@
+package dev.rankcluster.server.system;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The rank server's settings ({@code rank.server.*}), checked at start-up.
+ *
+ * @param maxMembers           members beyond this are refused with {@code 503 cluster-full}
+ * @param leaseTtl             a member that does not renew its lease for this long is removed
+ * @param deliveryTimeout      bound of one delivery of a command to one member
+ * @param maxFailedDeliveries  consecutive failed deliveries after which a member is removed as unreachable
+ * @param maxCommandsPerSecond commands one member may send per second
+ * @param trustAdvertisedHost  whether a registration's {@code host} replaces the address the request came from
+ * @param adminToken           bearer token that may remove any member; unset (or blank) disables removal by operators
+ */
+@Validated
+@ConfigurationProperties("rank.server")
+public record RankServerProperties(
+        @DefaultValue("10000") @Positive int maxMembers,
+        @DefaultValue("10s") @NotNull @DurationMin(millis = 100) Duration leaseTtl,
+        @DefaultValue("2s") @NotNull @DurationMin(millis = 1) Duration deliveryTimeout,
+        @DefaultValue("3") @Positive int maxFailedDeliveries,
+        @DefaultValue("5") @Positive int maxCommandsPerSecond,
+        @DefaultValue("false") boolean trustAdvertisedHost,
+        String adminToken) {
+
+    public RankServerProperties {
+        if (adminToken != null && adminToken.isBlank()) {
+            adminToken = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RankServerProperties[maxMembers=%d, leaseTtl=%s, deliveryTimeout=%s, maxFailedDeliveries=%d, "
+                .formatted(maxMembers, leaseTtl, deliveryTimeout, maxFailedDeliveries)
+                + "maxCommandsPerSecond=%d, trustAdvertisedHost=%s, adminToken=%s]"
+                .formatted(maxCommandsPerSecond, trustAdvertisedHost, adminToken == null ? "unset" : "set");
+    }
+}

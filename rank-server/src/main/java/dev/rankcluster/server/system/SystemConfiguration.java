@@ -1,0 +1,45 @@
+package dev.rankcluster.server.system;
+
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+
+/** Time sources, and the start-up warnings an operator must not miss. */
+@Configuration(proxyBeanMethods = false)
+class SystemConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SystemConfiguration.class);
+
+    private final ClusterProperties cluster;
+    private final RankServerProperties server;
+
+    SystemConfiguration(ClusterProperties cluster, RankServerProperties server) {
+        this.cluster = cluster;
+        this.server = server;
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    PauseAwareTicker ticker() {
+        return PauseAwareTicker.system();
+    }
+
+    @EventListener(ApplicationStartedEvent.class)
+    void warnAboutOpenAccess() {
+        if (cluster.clusterToken().isEmpty()) {
+            log.warn("rank.cluster.token (RANK_CLUSTER_TOKEN) is not set: the cluster runs open, anyone who reaches "
+                    + "this server can register, and deliveries to clients are not signed");
+        }
+        if (server.adminToken() == null) {
+            log.info("rank.server.admin-token is not set: operators cannot remove members");
+        }
+    }
+}

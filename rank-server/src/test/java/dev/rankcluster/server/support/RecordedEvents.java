@@ -1,0 +1,26 @@
+package dev.rankcluster.server.support;
+
+import dev.rankcluster.server.events.RankingChanged;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.context.ApplicationEventPublisher;
+
+/** Keeps what a component published, in order. */
+public final class RecordedEvents implements ApplicationEventPublisher {
+
+    private final List<Object> events = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void publishEvent(Object event) {
+        events.add(event);
+    }
+
+    public List<RankingChanged> rankingChanges() {
+        return events.stream().filter(RankingChanged.class::isInstance).map(RankingChanged.class::cast).toList();
+    }
+
+    public RankingChanged lastRankingChange() {
+        List<RankingChanged> changes = rankingChanges();
+        return changes.get(changes.size() - 1);
+    }
+}
