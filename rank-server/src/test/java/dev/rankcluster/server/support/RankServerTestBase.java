@@ -28,8 +28,14 @@ public abstract class RankServerTestBase {
         assertThat(ranking().path("members").size()).isZero();
     }
 
-    protected JsonNode register(int memberPort, String... headers) {
-        ServerHttp.Response response = http.postJson("/api/v1/members", "{\"port\": %d}".formatted(memberPort), headers);
+    /** Headers every registration sends, such as the cluster token. */
+    protected String[] registrationHeaders() {
+        return new String[0];
+    }
+
+    protected JsonNode register(int memberPort) {
+        ServerHttp.Response response = http.postJson("/api/v1/members", "{\"port\": %d}".formatted(memberPort),
+                registrationHeaders());
         assertThat(response.status()).as("registration %s", response).isIn(200, 201);
         return response.json();
     }

@@ -1,0 +1,104 @@
+package dev.rankcluster.server.command;
+
+import dev.rankcluster.model.CommandEvent;
+import dev.rankcluster.model.CommandReport;
+import dev.rankcluster.model.CommandRequest;
+import dev.rankcluster.model.CommandText;
+import dev.rankcluster.model.Delivery;
+import dev.rankcluster.model.FailedDelivery;
+import dev.rankcluster.model.RankHeaders;
+import dev.rankcluster.model.RankedMember;
+import dev.rankcluster.server.events.CommandFannedOut;
+import dev.rankcluster.server.membership.CommandTargets;
+import dev.rankcluster.server.membership.Membership;
+import dev.rankcluster.server.system.ProblemException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+
+/**
+ * Sends a member's command to every lower rank (or to its one target) at once and reports the outcome.
+ * Everything that can be refused is refused before the first delivery leaves.
+ */
+@Service
+class CommandFanout {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandFanout.class);
+
+    private final Membership membership;
+    private final CommandRateLimiter rateLimiter;
+    private final DeliveryClient deliveries;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    CommandFanout(Membership membership, CommandRateLimiter rateLimiter, DeliveryClient deliveries,
+                  ApplicationEventPublisher events, Clock clock) {
+        this.membership = membership;
+        this.rateLimiter = rateLimiter;
+        this.deliveries = deliveries;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    CommandReport send(String leaseToken, CommandRequest request) {
+        if (leaseToken == null || leaseToken.isBlank()) {
+            throw ProblemException.unauthorized("sending a command needs the sender's " + RankHeaders.LEASE_TOKEN + " header");
+        }
+        validate(request);
+        CommandTargets plan = membership.commandTargets(request.senderId(), leaseToken, request.targetId());
+        rateLimiter.acquire(request.senderId());
+
+        String commandId = UUID.randomUUID().toString();
+        RankedMember sender = plan.sender();
+        log.info("Command {} '{}' from {} rank {} to {} clients", commandId, request.command(), sender.address(),
+                sender.rank(), plan.targets().size());
+        long started = System.nanoTime();
+        Instant issuedAt = clock.instant();
+        List<CompletableFuture<DeliveryResult>> pending = new ArrayList<>(plan.targets().size());
+        for (RankedMember target : plan.targets()) {
+            pending.add(deliveries.deliver(target, new Delivery(commandId, request.command(), sender.id(),
+                    sender.address(), sender.rank(), target.rank(), plan.epoch(), issuedAt)));
+        }
+        CommandReport report = report(commandId, plan, pending);
+        events.publishEvent(new CommandFannedOut(CommandEvent.of(report, request.command(), sender.address()),
+                Duration.ofNanos(System.nanoTime() - started)));
+        return report;
+    }
+
+    private CommandReport report(String commandId, CommandTargets plan, List<CompletableFuture<DeliveryResult>> pending) {
+        List<FailedDelivery> failed = new ArrayList<>();
+        int delivered = 0;
+        for (CompletableFuture<DeliveryResult> future : pending) {
+            DeliveryResult result = future.join();
+            RankedMember target = result.target();
+            membership.recordDelivery(target.id(), result.isDelivered());
+            if (result.isDelivered()) {
+                delivered++;
+            } else {
+                log.warn("Delivery of command {} to {} failed: {}", commandId, target.address(), result.reason());
+                failed.add(new FailedDelivery(target.id(), target.address(), result.reason()));
+            }
+        }
+        return new CommandReport(commandId, plan.sender().rank(), plan.epoch(), plan.targets().size(), delivered, failed);
+    }
+
+    private static void validate(CommandRequest request) {
+        if (request.senderId() == null || request.senderId().isBlank()) {
+            throw ProblemException.invalidRequest("senderId is required: the id this member got when it registered");
+        }
+        CommandText.problemWith(request.command()).ifPresent(problem -> {
+            throw ProblemException.invalidRequest(problem);
+        });
+        if (request.targetId() != null && request.targetId().isBlank()) {
+            throw ProblemException.invalidRequest("targetId must be a member id, or left out to reach every lower rank");
+        }
+    }
+}

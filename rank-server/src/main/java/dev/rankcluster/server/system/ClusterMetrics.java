@@ -1,0 +1,65 @@
+package dev.rankcluster.server.system;
+
+import dev.rankcluster.model.ChangeReason;
+import dev.rankcluster.model.CommandEvent;
+import dev.rankcluster.server.events.CommandFannedOut;
+import dev.rankcluster.server.events.RankingChanged;
+import dev.rankcluster.server.membership.Membership;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * The meters of {@code /actuator/prometheus}: {@code rank_members}, {@code rank_registrations_total},
+ * {@code rank_removals_total{reason}}, {@code rank_commands_total}, {@code rank_deliveries_total{outcome}}
+ * and {@code rank_fanout_seconds}.
+ */
+@Component
+class ClusterMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter registrations;
+    private final Counter commands;
+    private final Counter delivered;
+    private final Counter failed;
+    private final Timer fanout;
+
+    ClusterMetrics(MeterRegistry registry, Membership membership) {
+        this.registry = registry;
+        Gauge.builder("rank.members", membership, m -> m.snapshot().size())
+                .description("Members in the ranking").register(registry);
+        this.registrations = Counter.builder("rank.registrations").description("Members that joined").register(registry);
+        this.commands = Counter.builder("rank.commands").description("Commands fanned out").register(registry);
+        this.delivered = deliveries("delivered");
+        this.failed = deliveries("failed");
+        this.fanout = Timer.builder("rank.fanout").description("Time from a command to the last delivery's outcome")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    private Counter deliveries(String outcome) {
+        return Counter.builder("rank.deliveries").description("Deliveries of commands to members")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    @EventListener
+    void on(RankingChanged change) {
+        if (change.reason() == ChangeReason.JOINED) {
+            registrations.increment();
+        } else if (change.reason() != ChangeReason.SNAPSHOT) {
+            Counter.builder("rank.removals").description("Members removed, by reason")
+                    .tag("reason", change.reason().wireName()).register(registry).increment();
+        }
+    }
+
+    @EventListener
+    void on(CommandFannedOut fannedOut) {
+        CommandEvent command = fannedOut.command();
+        commands.increment();
+        delivered.increment(command.delivered());
+        failed.increment(command.failed().size());
+        fanout.record(fannedOut.duration());
+    }
+}
