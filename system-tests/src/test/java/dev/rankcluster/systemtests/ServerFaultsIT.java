@@ -77,6 +77,8 @@ class ServerFaultsIT {
             // Only the killed client goes, by expiry, one fresh TTL after the pause: no one else is removed
             // or has to register again.
             await().atMost(LEASE_TTL.plusSeconds(3)).until(() -> !events.rankingsAfter(epochBefore).isEmpty());
+            await("no further change for one lease TTL").during(LEASE_TTL).atMost(LEASE_TTL.plusSeconds(2))
+                    .until(() -> events.rankingsAfter(epochBefore).size() == 1);
             assertThat(events.rankingsAfter(epochBefore)).extracting(RankingChange::from)
                     .containsExactly(RankingChange.of(victim, "expired"));
             assertThat(server.addresses()).isEqualTo(without(before, victim));
