@@ -1,0 +1,80 @@
+package dev.rankcluster.client.command;
+
+import dev.rankcluster.client.system.ProblemException;
+import dev.rankcluster.model.Delivery;
+import dev.rankcluster.model.ExecutedCommand;
+import dev.rankcluster.model.ProblemType;
+import dev.rankcluster.model.RankHeaders;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Where the rank server delivers commands. The body is read raw, because the signature covers its exact
+ * bytes, and every check runs before the command is executed.
+ */
+@RestController
+@RequestMapping("/api/v1/commands")
+class DeliveryController {
+
+    static final DataSize MAX_BODY = DataSize.ofKilobytes(16);
+
+    private final DeliveryAuthenticator authenticator;
+    private final DeliveryParser parser;
+    private final ExecutedCommands executed;
+
+    DeliveryController(DeliveryAuthenticator authenticator, DeliveryParser parser, ExecutedCommands executed) {
+        this.authenticator = authenticator;
+        this.parser = parser;
+        this.executed = executed;
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Void> receive(@RequestHeader(name = RankHeaders.TIMESTAMP, required = false) String timestamp,
+                                 @RequestHeader(name = RankHeaders.SIGNATURE, required = false) String signature,
+                                 HttpServletRequest request) throws IOException {
+        byte[] body = readBody(request);
+        authenticator.verify(timestamp, signature, body);
+        Delivery delivery = parser.parse(body);
+        if (delivery.senderRank() >= delivery.receiverRank()) {
+            throw new ProblemException(ProblemType.RANK_VIOLATION,
+                    "sender rank %d does not outrank receiver rank %d".formatted(delivery.senderRank(), delivery.receiverRank()));
+        }
+        executed.executeOnce(delivery);
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    List<ExecutedCommand> executed() {
+        return executed.newestFirst();
+    }
+
+    /** Reads at most {@link #MAX_BODY} bytes, counting as they arrive, so a chunked body cannot get around it. */
+    private static byte[] readBody(HttpServletRequest request) throws IOException {
+        long limit = MAX_BODY.toBytes();
+        if (request.getContentLengthLong() > limit) {
+            throw tooLarge();
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] body = in.readNBytes((int) limit + 1);
+            if (body.length > limit) {
+                throw tooLarge();
+            }
+            return body;
+        }
+    }
+
+    private static ProblemException tooLarge() {
+        return new ProblemException(ProblemType.PAYLOAD_TOO_LARGE,
+                "a delivery is at most %d bytes".formatted(MAX_BODY.toBytes()));
+    }
+}

@@ -1,0 +1,167 @@
+package dev.rankcluster.client.registration;
+
+import dev.rankcluster.client.system.RankClientProperties;
+import dev.rankcluster.model.LeaseRenewal;
+import dev.rankcluster.model.Registration;
+import dev.rankcluster.model.RegistrationRequest;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Holds this client's place in the cluster: registers once the application is ready, renews the lease every
+ * TTL/3, registers again when the lease is lost, and unregisters at shutdown. All of it runs on one scheduler
+ * thread, so registration and heartbeats never race. The command sender stops before this bean (higher phase),
+ * so nothing is sent once the unregistration has begun.
+ */
+@Component
+class RegistrationLifecycle implements SmartLifecycle {
+
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 100;
+
+    private static final Logger log = LoggerFactory.getLogger(RegistrationLifecycle.class);
+    private static final Duration MIN_HEARTBEAT_PERIOD = Duration.ofMillis(50);
+
+    private final RankServerClient server;
+    private final RegistrationState state;
+    private final RankClientProperties properties;
+    private final Backoff backoff = new Backoff(RandomGenerator.getDefault());
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("rank-registration").daemon().factory());
+    private volatile boolean running;
+    private volatile RegistrationRequest request;
+
+    RegistrationLifecycle(RankServerClient server, RegistrationState state, RankClientProperties properties) {
+        this.server = server;
+        this.state = state;
+        this.properties = properties;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void onReady(ApplicationReadyEvent event) {
+        Integer localPort = event.getApplicationContext().getEnvironment().getProperty("local.server.port", Integer.class);
+        int port = properties.advertisedPortIfSet().orElseGet(() -> {
+            if (localPort == null || localPort <= 0) {
+                throw new IllegalStateException("the port to advertise is unknown: no web server is running, "
+                        + "set rank.client.advertised-port");
+            }
+            return localPort;
+        });
+        register(port);
+    }
+
+    /** Starts registering (in the background) the given port and the configured advertised host. */
+    void register(int port) {
+        request = new RegistrationRequest(port, properties.advertisedHost());
+        log.info("Registering port {} with the rank server at {}", port, properties.serverUrl());
+        schedule(() -> register(0, "registration"), Duration.ZERO);
+    }
+
+    private void register(int attempt, String what) {
+        try {
+            Registration registration = server.register(request);
+            state.registered(registration);
+            log.info("Registered {} with rank {}", registration.address(), registration.rank());
+            schedule(() -> heartbeat(0), heartbeatPeriod(registration.leaseTtlMs()));
+        } catch (RankServerException e) {
+            Duration delay = backoff.delay(attempt, e.retryAfter());
+            log.warn("{} at {} failed ({}), retrying in {} ms", capitalized(what), properties.serverUrl(),
+                    e.getMessage(), delay.toMillis());
+            schedule(() -> register(attempt + 1, what), delay);
+        }
+    }
+
+    private void heartbeat(int failures) {
+        Registration registration = state.current().orElse(null);
+        if (registration == null) {
+            return;
+        }
+        try {
+            LeaseRenewal renewal = server.renew(registration.id(), registration.leaseToken());
+            Registration before = state.renewed(renewal);
+            if (before != null && before.rank() != renewal.rank()) {
+                log.info("Promoted to rank {}", renewal.rank());
+            }
+            log.debug("Renewed the lease of {} at rank {}", registration.address(), renewal.rank());
+            schedule(() -> heartbeat(0), heartbeatPeriod(renewal.leaseTtlMs()));
+        } catch (RankServerException.LeaseLost e) {
+            log.warn("Lease lost, registering again");
+            state.lost();
+            register(0, "re-registration");
+        } catch (RankServerException e) {
+            // Keep the registration: the server may only be paused, and a late heartbeat can still save the lease.
+            Duration period = heartbeatPeriod(registration.leaseTtlMs());
+            Duration delay = backoff.delay(failures, e.retryAfter());
+            Duration retryIn = delay.compareTo(period) < 0 ? delay : period;
+            log.warn("Heartbeat to {} failed ({}), retrying in {} ms", properties.serverUrl(), e.getMessage(),
+                    retryIn.toMillis());
+            schedule(() -> heartbeat(failures + 1), retryIn);
+        }
+    }
+
+    private static Duration heartbeatPeriod(long leaseTtlMs) {
+        Duration period = Duration.ofMillis(leaseTtlMs / 3);
+        return period.compareTo(MIN_HEARTBEAT_PERIOD) < 0 ? MIN_HEARTBEAT_PERIOD : period;
+    }
+
+    private void schedule(Runnable task, Duration delay) {
+        try {
+            scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            log.debug("Not scheduling: shutting down");
+        }
+    }
+
+    private static String capitalized(String what) {
+        return Character.toUpperCase(what.charAt(0)) + what.substring(1);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Stops heartbeating, then unregisters within the unregister timeout; never blocks shutdown for longer. */
+    @Override
+    public void stop() {
+        running = false;
+        scheduler.shutdownNow();
+        try {
+            if (!scheduler.awaitTermination(properties.unregisterTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("A call to the rank server did not stop in time; unregistering anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        state.lost().ifPresent(this::unregister);
+    }
+
+    private void unregister(Registration registration) {
+        try {
+            server.unregister(registration.id(), registration.leaseToken());
+            log.info("Unregistered {}", registration.address());
+        } catch (RankServerException e) {
+            log.warn("Could not unregister {} ({}); the server will drop it when its lease expires",
+                    registration.address(), e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+}
