@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  */
 final class Cluster implements AfterAllCallback, TestWatcher {
 
-    /** JVMs start slowly on two busy cores; this only bounds a start that hangs. */
-    static final Duration STARTUP = Duration.ofSeconds(90);
+    /** JVMs start slowly on two busy cores (over a minute when shared); this only bounds a start that hangs. */
+    static final Duration STARTUP = Duration.ofMinutes(3);
 
     private static final int OUTPUT_TAIL_LINES = 300;
 
@@ -156,6 +156,7 @@ final class Cluster implements AfterAllCallback, TestWatcher {
 
     private static boolean stillRunning(JavaProcess process) {
         if (!process.isAlive()) {
+            process.awaitExit(Duration.ofSeconds(5));
             throw new AssertionError("%s stopped during start-up (%s); its output:%n%s".formatted(
                     process.name(), process.describeExit(), String.join("\n", process.output())));
         }

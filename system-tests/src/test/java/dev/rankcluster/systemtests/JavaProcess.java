@@ -32,10 +32,12 @@ final class JavaProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final List<String> output = new ArrayList<>();
+    private final Thread outputReader;
 
     private JavaProcess(String name, Process process) {
         this.name = name;
         this.process = process;
+        this.outputReader = Thread.ofPlatform().daemon().name(name + "-output").unstarted(this::captureOutput);
     }
 
     static JavaProcess start(String name, Path jar, List<String> args) {
@@ -53,7 +55,7 @@ final class JavaProcess implements AutoCloseable {
             RUNNING.add(process);
             process.getOutputStream().close();
             var started = new JavaProcess(name + " (pid " + process.pid() + ")", process);
-            Thread.ofPlatform().daemon().name(name + "-output").start(started::captureOutput);
+            started.outputReader.start();
             return started;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
@@ -99,14 +101,17 @@ final class JavaProcess implements AutoCloseable {
         return linesContaining(text) > 0;
     }
 
+    // Signals go through the ProcessHandle: Process.destroy() would also close our end of the output pipe,
+    // and lose what the process prints while it shuts down.
+
     /** SIGTERM, what {@code docker stop} and {@code kill} send: the JVM shuts down gracefully. */
     void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     /** SIGKILL: a crash, no shutdown hook runs. */
     void kill() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
     }
 
     /** SIGSTOP: the process stays alive but runs no instruction, like a long GC pause or a suspended VM. */
@@ -130,9 +135,11 @@ final class JavaProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until the process has exited and everything it printed is captured. */
     boolean awaitExit(Duration timeout) {
         try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    && outputReader.join(timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -160,7 +167,7 @@ final class JavaProcess implements AutoCloseable {
     /** Kills the process if it still runs (SIGKILL works on a frozen one too) and waits until it is gone. */
     @Override
     public void close() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         awaitExit(Duration.ofSeconds(10));
         RUNNING.remove(process);
     }

@@ -17,12 +17,17 @@ record RankServer(JavaProcess process, int port, JsonHttp http) {
         return http.get(uri("/api/v1/members"), Ranking.class);
     }
 
-    /** Member addresses by rank: index i holds rank i. Fails unless the ranks are exactly 0..n-1. */
+    /** Member addresses by rank: index i holds rank i. */
     List<String> addresses() {
-        var members = ranking().members();
+        return addressesOf(ranking());
+    }
+
+    /** The addresses of {@code ranking} by rank. Fails unless its ranks are exactly 0..n-1. */
+    static List<String> addressesOf(Ranking ranking) {
+        var members = ranking.members();
         for (int i = 0; i < members.size(); i++) {
             if (members.get(i).rank() != i) {
-                throw new AssertionError("ranks are not dense 0..%d: %s".formatted(members.size() - 1, members));
+                throw new IllegalStateException("ranks are not dense 0..%d: %s".formatted(members.size() - 1, members));
             }
         }
         return members.stream().map(RankedMember::address).toList();
