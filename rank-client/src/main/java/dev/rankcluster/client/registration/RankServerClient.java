@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.BufferingClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
@@ -95,7 +96,8 @@ public class RankServerClient {
         requestFactory.setReadTimeout(timeout);
         return builder
                 .baseUrl(properties.serverUrl().toString())
-                .requestFactory(requestFactory)
+                // Buffered, so that bodies go out with a Content-Length rather than chunked.
+                .requestFactory(new BufferingClientHttpRequestFactory(requestFactory))
                 .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {
                     throw toException(response);
                 })

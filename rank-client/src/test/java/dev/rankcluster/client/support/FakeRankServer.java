@@ -72,6 +72,7 @@ public final class FakeRankServer implements AutoCloseable {
     private volatile Duration leaseTtl = Duration.ofSeconds(10);
     private volatile String hangingMethod;
     private volatile boolean expiring;
+    private volatile Canned failing;
     private long epoch;
 
     private FakeRankServer(int port) throws IOException {
@@ -114,6 +115,15 @@ public final class FakeRankServer implements AutoCloseable {
         for (int i = 0; i < times; i++) {
             canned.add(new Canned(method, pathPrefix, status, retryAfter));
         }
+    }
+
+    /** Every request of {@code method} to a path starting with {@code pathPrefix} gets {@code status}, until {@link #recover()}. */
+    public void failAlways(String method, String pathPrefix, int status) {
+        this.failing = new Canned(method, pathPrefix, status, null);
+    }
+
+    public void recover() {
+        this.failing = null;
     }
 
     /** Requests of this method are held without an answer until the server closes. */
@@ -194,6 +204,10 @@ public final class FakeRankServer implements AutoCloseable {
     }
 
     private Canned takeCanned(String method, String path) {
+        Canned always = failing;
+        if (always != null && always.method().equals(method) && path.startsWith(always.pathPrefix())) {
+            return always;
+        }
         for (Canned c : canned) {
             if (c.method().equals(method) && path.startsWith(c.pathPrefix()) && canned.remove(c)) {
                 return c;

@@ -4,11 +4,15 @@ import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.type.LogicalType;
 
-/** Time sources, and the start-up warnings an operator must not miss. */
+/** Time sources, strict JSON, and the start-up warnings an operator must not miss. */
 @Configuration(proxyBeanMethods = false)
 class SystemConfiguration {
 
@@ -30,6 +34,15 @@ class SystemConfiguration {
     @Bean
     PauseAwareTicker ticker() {
         return PauseAwareTicker.system();
+    }
+
+    /** A number or boolean where text is expected is a client's mistake, not something to stringify. */
+    @Bean
+    JsonMapperBuilderCustomizer textIsText() {
+        return builder -> builder.withCoercionConfig(LogicalType.Textual, text -> text
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
     }
 
     @EventListener(ApplicationStartedEvent.class)

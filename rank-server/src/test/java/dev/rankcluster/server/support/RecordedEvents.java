@@ -2,13 +2,14 @@ package dev.rankcluster.server.support;
 
 import dev.rankcluster.server.events.RankingChanged;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.ArrayList;
+import java.util.Collections;
 import org.springframework.context.ApplicationEventPublisher;
 
 /** Keeps what a component published, in order. */
 public final class RecordedEvents implements ApplicationEventPublisher {
 
-    private final List<Object> events = new CopyOnWriteArrayList<>();
+    private final List<Object> events = Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public void publishEvent(Object event) {
@@ -16,7 +17,9 @@ public final class RecordedEvents implements ApplicationEventPublisher {
     }
 
     public List<RankingChanged> rankingChanges() {
-        return events.stream().filter(RankingChanged.class::isInstance).map(RankingChanged.class::cast).toList();
+        synchronized (events) {
+            return events.stream().filter(RankingChanged.class::isInstance).map(RankingChanged.class::cast).toList();
+        }
     }
 
     public RankingChanged lastRankingChange() {

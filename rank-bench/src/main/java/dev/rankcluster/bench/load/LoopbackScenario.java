@@ -1,0 +1,73 @@
+package dev.rankcluster.bench.load;
+
+import dev.rankcluster.model.Registration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What loopback HTTP costs here, as a ceiling for the figures above: the benchmark's HTTP client against
+ * one of its own receivers (a JDK HttpServer answering {@code 204}), and against the rank server's cheapest
+ * read ({@code GET /api/v1/members/{id}}); 4 threads each.
+ */
+final class LoopbackScenario implements Scenario {
+
+    private static final int THREADS = 4;
+    private static final String DELIVERY = """
+            {"commandId":"0b6b1f4e-1b7c-4c55-9d55-1f2a3b4c5d6e","command":"flush-cache","senderId":"x",\
+            "senderAddress":"127.0.0.1:1","senderRank":0,"receiverRank":1,"epoch":1,"issuedAt":"2026-01-01T00:00:00Z"}""";
+
+    @Override
+    public String name() {
+        return "loopback";
+    }
+
+    @Override
+    public void run(BenchSettings settings, Results results) {
+        try (ServerProcess server = ServerProcess.start(settings, "loopback-server", List.of());
+             Receivers receivers = new Receivers();
+             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpRequest delivery = HttpRequest.newBuilder(URI.create("http://127.0.0.1:%d/api/v1/commands".formatted(receivers.open())))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(DELIVERY))
+                    .build();
+            Throughput.Measured ceiling = Throughput.measure(THREADS, settings.measure(Duration.ofSeconds(5)),
+                    settings.measure(Duration.ofSeconds(10)), server.process(), thread -> () -> {
+                        expect204(http, delivery);
+                        return 1;
+                    });
+            results.add("loopback.jdkHttp", "/s", "loopback ceiling: JDK HttpClient → JDK HttpServer, 4 threads",
+                    ceiling.operationsPerSecond());
+
+            Registration member = server.api().register(receivers.open());
+            Throughput.Measured reads = Throughput.measure(THREADS, settings.measure(Duration.ofSeconds(5)),
+                    settings.measure(Duration.ofSeconds(10)), server.process(), thread -> () -> {
+                        server.api().member(member.id());
+                        return 1;
+                    });
+            results.add("loopback.serverReads", "/s", "rank server GET /api/v1/members/{id}/s, 4 threads",
+                    reads.operationsPerSecond());
+            results.add("loopback.serverCpuPerRead", "µs", "server CPU per GET /api/v1/members/{id}",
+                    reads.serverCpuMicrosPerOp());
+        }
+    }
+
+    private static void expect204(HttpClient http, HttpRequest request) {
+        try {
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status != 204) {
+                throw new IllegalStateException("receiver answered " + status);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.rankcluster.bench.load;
+
+import dev.rankcluster.model.Registration;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Members simulated in this JVM: each has its own receiver port, registers through the API like a real
+ * client and renews its lease three times per TTL. The renewals are spread evenly over the period, as
+ * independent clients spread them.
+ */
+final class SimulatedMembers implements AutoCloseable {
+
+    private final RankApi api;
+    private final Receivers receivers = new Receivers();
+    private final List<Registration> members = new CopyOnWriteArrayList<>();
+    private final LongAdder failedRenewals = new LongAdder();
+    private volatile boolean closed;
+    private Thread heartbeats;
+
+    SimulatedMembers(RankApi api) {
+        this.api = api;
+    }
+
+    /** Registers new members until there are {@code size}; the first one registered holds rank 0. */
+    void growTo(int size) {
+        while (members.size() < size) {
+            members.add(api.register(receivers.open()));
+        }
+        if (heartbeats == null) {
+            Duration period = Duration.ofMillis(members.getFirst().leaseTtlMs() / 3);
+            heartbeats = Thread.ofVirtual().name("heartbeats").start(() -> heartbeat(period));
+        }
+    }
+
+    Registration atRank(int rank) {
+        return members.get(rank);
+    }
+
+    int size() {
+        return members.size();
+    }
+
+    long received() {
+        return receivers.received();
+    }
+
+    long failedRenewals() {
+        return failedRenewals.sum();
+    }
+
+    private void heartbeat(Duration period) {
+        while (!closed) {
+            long start = System.nanoTime();
+            List<Registration> round = List.copyOf(members);
+            for (int i = 0; i < round.size() && !closed; i++) {
+                Pause.forNanos(start + period.toNanos() * i / round.size() - System.nanoTime());
+                try {
+                    api.renew(round.get(i));
+                } catch (RuntimeException e) {
+                    failedRenewals.increment();
+                }
+            }
+            Pause.forNanos(start + period.toNanos() - System.nanoTime());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (heartbeats != null) {
+            heartbeats.interrupt();
+        }
+        receivers.close();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.rankcluster.bench.load;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
+
+/**
+ * Runs {@code threads} workers in a closed loop (each sends its next request when the last one is answered),
+ * first for a warm-up that is not counted, then for the measured duration.
+ */
+final class Throughput {
+
+    /** What one measurement counted, and the CPU the server and this benchmark used meanwhile. */
+    record Measured(double operationsPerSecond, double itemsPerSecond, double serverCpuMicrosPerOp,
+                    double generatorCpuMicrosPerOp) {
+    }
+
+    /**
+     * A worker performs one operation and answers how many items it counts (e.g. deliveries of a command;
+     * 1 for a plain request).
+     */
+    interface Worker {
+        int operate();
+    }
+
+    private Throughput() {
+    }
+
+    static Measured measure(int threads, Duration warmUp, Duration duration, JavaProcess server,
+                            IntFunction<Worker> workers) {
+        LongAdder operations = new LongAdder();
+        LongAdder items = new LongAdder();
+        List<Thread> running = new ArrayList<>();
+        long end = System.nanoTime() + warmUp.plus(duration).toNanos();
+        List<Throwable> failures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Worker worker = workers.apply(t);
+            running.add(Thread.ofPlatform().name("worker-" + t).start(() -> {
+                try {
+                    while (System.nanoTime() < end) {
+                        items.add(worker.operate());
+                        operations.increment();
+                    }
+                } catch (RuntimeException e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                }
+            }));
+        }
+        Pause.forNanos(warmUp.toNanos());
+        Snapshot first = Snapshot.take(operations, items, server);
+        Pause.forNanos(duration.toNanos());
+        Snapshot last = Snapshot.take(operations, items, server);
+        running.forEach(Throughput::join);
+        if (!failures.isEmpty()) {
+            IllegalStateException failed = new IllegalStateException("%d of %d workers failed".formatted(failures.size(), threads));
+            failures.forEach(failed::addSuppressed);
+            throw failed;
+        }
+        double seconds = (last.nanos - first.nanos) / 1e9;
+        long ops = last.operations - first.operations;
+        return new Measured(ops / seconds, (last.items - first.items) / seconds,
+                (last.serverCpuNanos - first.serverCpuNanos) / 1e3 / ops,
+                (last.generatorCpuNanos - first.generatorCpuNanos) / 1e3 / ops);
+    }
+
+    private record Snapshot(long nanos, long operations, long items, long serverCpuNanos, long generatorCpuNanos) {
+
+        static Snapshot take(LongAdder operations, LongAdder items, JavaProcess server) {
+            return new Snapshot(System.nanoTime(), operations.sum(), items.sum(), server.cpu().toNanos(),
+                    ownCpu().toNanos());
+        }
+    }
+
+    static Duration ownCpu() {
+        return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.rankcluster.server.events;
+
+import dev.rankcluster.model.ChangeReason;
+import dev.rankcluster.server.membership.Membership;
+import dev.rankcluster.server.membership.RankingSnapshot;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Feeds the events stream. Keeps the last {@value #HISTORY} ranking changes so that a watcher that reconnects
+ * with {@code Last-Event-ID} gets every change it missed, in order, or the current snapshot when they are gone.
+ * <p>
+ * Publishing only records the change and wakes the subscribers: each subscriber sends on its own virtual
+ * thread and keeps just a cursor (the last epoch it sent), so a slow or dead watcher never holds up a
+ * membership change, and one that fell behind the history simply gets a fresh snapshot.
+ */
+@Component
+class EventBroadcaster implements SmartLifecycle {
+
+    static final int HISTORY = 1000;
+
+    private final Object lock = new Object();
+    private final ConcurrentSkipListMap<Long, RankingChanged> history = new ConcurrentSkipListMap<>();
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private volatile RankingChanged latest;
+    private volatile boolean running;
+
+    EventBroadcaster(Membership membership) {
+        RankingSnapshot snapshot = membership.snapshot();
+        this.latest = new RankingChanged(snapshot.epoch(), ChangeReason.SNAPSHOT, null, snapshot);
+    }
+
+    SseEmitter subscribe(String lastEventId) {
+        Subscriber subscriber;
+        synchronized (lock) {
+            RankingChanged current = latest;
+            Long last = parseEpoch(lastEventId);
+            boolean canReplay = last != null && last <= current.epoch()
+                    && (last.equals(current.epoch()) || history.containsKey(last + 1));
+            subscriber = canReplay ? Subscriber.resumingAfter(this, last) : Subscriber.startingWith(this, current);
+            subscribers.add(subscriber);
+        }
+        subscriber.start();
+        return subscriber.emitter();
+    }
+
+    @EventListener
+    void on(RankingChanged change) {
+        synchronized (lock) {
+            if (change.epoch() <= latest.epoch()) {
+                return;
+            }
+            history.put(change.epoch(), change);
+            while (history.size() > HISTORY) {
+                history.pollFirstEntry();
+            }
+            latest = change;
+        }
+        subscribers.forEach(Subscriber::wake);
+    }
+
+    @EventListener
+    void on(CommandFannedOut fannedOut) {
+        subscribers.forEach(subscriber -> subscriber.offer(fannedOut.command()));
+    }
+
+    /** The latest change. */
+    RankingChanged latest() {
+        return latest;
+    }
+
+    /** The change that made {@code epoch}, or null when it left the history. */
+    RankingChanged changeOf(long epoch) {
+        return history.get(epoch);
+    }
+
+    void unsubscribe(Subscriber subscriber) {
+        subscribers.remove(subscriber);
+    }
+
+    private static Long parseEpoch(String lastEventId) {
+        if (lastEventId == null || lastEventId.isBlank()) {
+            return null;
+        }
+        try {
+            long epoch = Long.parseLong(lastEventId.trim());
+            return epoch >= 0 ? epoch : null;
+        } catch (NumberFormatException notAnEpoch) {
+            return null;
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Ends every stream first, so that a graceful shutdown does not wait for watchers to hang up. */
+    @Override
+    public void stop() {
+        running = false;
+        subscribers.forEach(Subscriber::close);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
