@@ -85,7 +85,7 @@ class ClientFaultsIT {
 
         await().atMost(EXPIRY).untilAsserted(() -> assertThat(server.addresses()).isEqualTo(without(before, victim)));
         awaitChanges(RankingChange.of(victim, "expired"));
-        await().atMost(LEASE_TTL).until(() -> below.process().linesContaining("Promoted to rank 1") > promotions);
+        below.process().awaitPrinted("Promoted to rank 1", promotions + 1, LEASE_TTL);
     }
 
     @Test
@@ -99,7 +99,7 @@ class ClientFaultsIT {
         victim.process().resume();
         var rejoined = Stream.concat(without(before, victim).stream(), Stream.of(victim.address())).toList();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.addresses()).isEqualTo(rejoined));
-        assertThat(victim.process().linesContaining("Lease lost, registering again")).isGreaterThan(lostLeases);
+        victim.process().awaitPrinted("Lease lost, registering again", lostLeases + 1, Duration.ofSeconds(5));
         awaitChanges(RankingChange.of(victim, "expired"), RankingChange.of(victim, "joined"));
     }
 

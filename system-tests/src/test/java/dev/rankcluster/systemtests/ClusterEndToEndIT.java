@@ -72,9 +72,9 @@ class ClusterEndToEndIT {
         assertThat(server.ranking().members())
                 .extracting(RankedMember::rank, RankedMember::address)
                 .containsExactly(tuple(0, first.address()), tuple(1, second.address()), tuple(2, third.address()));
-        assertThat(first.process().printed("Registered " + first.address() + " with rank 0")).isTrue();
-        assertThat(second.process().printed("Registered " + second.address() + " with rank 1")).isTrue();
-        assertThat(third.process().printed("Registered " + third.address() + " with rank 2")).isTrue();
+        first.process().awaitPrinted("Registered " + first.address() + " with rank 0");
+        second.process().awaitPrinted("Registered " + second.address() + " with rank 1");
+        third.process().awaitPrinted("Registered " + third.address() + " with rank 2");
     }
 
     @Test
@@ -104,7 +104,7 @@ class ClusterEndToEndIT {
     void commandFromLowestRank_reachesNobody() {
         await().atMost(SENDING).until(() -> !events.commands("from-third").isEmpty());
         assertThat(events.commands("from-third")).allSatisfy(report -> assertReport(report, 2, 0));
-        assertThat(server.process().printed("'from-third' from " + third.address() + " rank 2 to 0 clients")).isTrue();
+        server.process().awaitPrinted("'from-third' from " + third.address() + " rank 2 to 0 clients");
         for (var client : List.of(first, second, third)) {
             assertThat(client.executed("from-third")).as("commands %s executed", client).isEmpty();
         }
@@ -154,12 +154,11 @@ class ClusterEndToEndIT {
 
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(server.addresses())
                 .containsExactly(first.address(), third.address(), fourth.address(), fifth.address()));
-        await().atMost(LEASE_TTL).untilAsserted(() -> {
-            assertThat(third.process().printed("Promoted to rank 1")).isTrue();
-            assertThat(fourth.process().printed("Promoted to rank 2")).isTrue();
-            assertThat(fifth.process().printed("Promoted to rank 3")).isTrue();
-        });
+        // Each learns its new rank from its next heartbeat, every TTL/3.
+        third.process().awaitPrinted("Promoted to rank 1", 1, LEASE_TTL);
+        fourth.process().awaitPrinted("Promoted to rank 2", 1, LEASE_TTL);
+        fifth.process().awaitPrinted("Promoted to rank 3", 1, LEASE_TTL);
         assertThat(second.process().awaitExit(Duration.ofSeconds(10))).isTrue();
-        assertThat(second.process().printed("Unregistered " + second.address())).isTrue();
+        second.process().awaitPrinted("Unregistered " + second.address());
     }
 }

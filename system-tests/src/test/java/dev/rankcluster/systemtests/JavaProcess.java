@@ -1,5 +1,7 @@
 package dev.rankcluster.systemtests;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -97,8 +99,15 @@ final class JavaProcess implements AutoCloseable {
         return output().stream().filter(line -> line.contains(text)).count();
     }
 
-    boolean printed(String text) {
-        return linesContaining(text) > 0;
+    /** Waits until a line containing {@code text} has been printed: a log line follows what it reports closely. */
+    void awaitPrinted(String text) {
+        awaitPrinted(text, 1, Duration.ofSeconds(5));
+    }
+
+    /** Waits until {@code count} lines containing {@code text} have been printed. */
+    void awaitPrinted(String text, long count, Duration timeout) {
+        await("%s prints '%s' (%d times)".formatted(name, text, count)).atMost(timeout)
+                .until(() -> linesContaining(text) >= count);
     }
 
     // Signals go through the ProcessHandle: Process.destroy() would also close our end of the output pipe,
