@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,13 +17,11 @@ import java.util.stream.Collectors;
  * @param runs             how often each scenario runs, each time against a fresh server
  * @param scenarios        the scenarios to run, by name
  * @param quick            far fewer requests and shorter measurements: to try the harness, not to measure
- * @param clientJvmFlags   JVM flags of real clients: those of the client's Docker image
+ * @param clientImage      how real clients run: as the client's Docker image runs them, unless
+ *                         {@code --client-jvm-flags} says otherwise; null when no scenario starts a client
  */
-record BenchSettings(Path serverJar, Path clientJar, Path outDirectory, Path chart, int runs, Set<String> scenarios,
-                     boolean quick, List<String> clientJvmFlags, String clusterToken) {
-
-    /** The client image's flags (Dockerfile, target {@code client}). */
-    static final String CLIENT_IMAGE_FLAGS = "-Xmx48m -Xss256k -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+record BenchSettings(Path serverJar, Path outDirectory, Path chart, int runs, Set<String> scenarios,
+                     boolean quick, ClientImage clientImage, String clusterToken) {
 
     static BenchSettings from(String[] args) {
         Map<String, String> given = new HashMap<>();
@@ -32,28 +31,36 @@ record BenchSettings(Path serverJar, Path clientJar, Path outDirectory, Path cha
             }
             given.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
         }
-        BenchSettings settings = new BenchSettings(
-                Path.of(given.getOrDefault("server-jar", "rank-server/target/rank-server-1.0.0-SNAPSHOT.jar")),
-                Path.of(given.getOrDefault("client-jar", "rank-client/target/rank-client-1.0.0-SNAPSHOT.jar")),
+        Path serverJar = existing(Path.of(given.getOrDefault("server-jar", "rank-server/target/rank-server-1.0.0-SNAPSHOT.jar")));
+        Set<String> scenarios = Arrays.stream(given.getOrDefault("scenarios", String.join(",", LoadGenerator.SCENARIOS)).split(","))
+                .map(String::strip).collect(Collectors.toCollection(LinkedHashSet::new));
+        ClientImage clientImage = null;
+        if (scenarios.contains("client") || scenarios.contains("clients")) {
+            Path clientJar = existing(Path.of(given.getOrDefault("client-jar", "rank-client/target/rank-client-1.0.0-SNAPSHOT.jar")));
+            clientImage = given.containsKey("client-jvm-flags")
+                    ? ClientImage.withFlags(List.of(given.get("client-jvm-flags").strip().split("\\s+")), clientJar)
+                    : ClientImage.fromDockerfile(Path.of("Dockerfile"), clientJar, Path.of("rank-bench/target/client-image"));
+        }
+        BenchSettings settings = new BenchSettings(serverJar,
                 Path.of(given.getOrDefault("out", "rank-bench/results")),
                 Path.of(given.getOrDefault("chart", "images/fanout-latency.png")),
                 Integer.parseInt(given.getOrDefault("runs", "3")),
-                Arrays.stream(given.getOrDefault("scenarios", String.join(",", LoadGenerator.SCENARIOS)).split(","))
-                        .map(String::strip).collect(Collectors.toCollection(java.util.LinkedHashSet::new)),
+                scenarios,
                 Boolean.parseBoolean(given.getOrDefault("quick", "false")),
-                List.of(given.getOrDefault("client-jvm-flags", CLIENT_IMAGE_FLAGS).strip().split("\\s+")),
+                clientImage,
                 given.getOrDefault("cluster-token", "bench-cluster-token"));
         settings.check();
         return settings;
     }
 
-    private void check() {
-        boolean needsClient = scenarios.contains("client") || scenarios.contains("clients");
-        for (Path jar : needsClient ? List.of(serverJar, clientJar) : List.of(serverJar)) {
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalArgumentException("no jar at %s: build it first (./mvnw -B -DskipTests package)".formatted(jar));
-            }
+    private static Path existing(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("no jar at %s: build it first (./mvnw -B -DskipTests package)".formatted(jar));
         }
+        return jar;
+    }
+
+    private void check() {
         if (runs < 1) {
             throw new IllegalArgumentException("runs must be at least 1, got " + runs);
         }

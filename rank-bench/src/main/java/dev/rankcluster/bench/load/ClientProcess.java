@@ -28,8 +28,8 @@ final class ClientProcess implements AutoCloseable {
     }
 
     static ClientProcess start(BenchSettings settings, String name, URI server) {
-        List<String> arguments = new ArrayList<>(settings.clientJvmFlags());
-        arguments.addAll(List.of("-jar", settings.clientJar().toString(),
+        List<String> arguments = new ArrayList<>(settings.clientImage().jvmFlags());
+        arguments.addAll(List.of("-jar", settings.clientImage().jar().toString(),
                 "--server.port=" + JavaProcess.freePort(),
                 "--server.address=127.0.0.1",
                 "--rank.client.server-url=" + server,

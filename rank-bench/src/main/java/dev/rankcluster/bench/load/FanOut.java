@@ -29,8 +29,9 @@ final class FanOut {
     private static void send(RankApi api, Registration sender, int targets, String command) {
         CommandReport report = api.command(sender, command);
         if (report.targets() != targets || report.delivered() != targets) {
-            throw new IllegalStateException("command %s reached %d of %d targets, expected %d: %s".formatted(
-                    command, report.delivered(), report.targets(), targets, report.failed()));
+            throw new IllegalStateException("command %s reached %d of %d targets, expected %d; first failures: %s".formatted(
+                    command, report.delivered(), report.targets(), targets,
+                    report.failed().subList(0, Math.min(3, report.failed().size()))));
         }
     }
 }

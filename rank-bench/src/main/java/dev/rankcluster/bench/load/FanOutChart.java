@@ -8,11 +8,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.List;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -52,14 +54,8 @@ final class FanOutChart {
         JFreeChart chart = ChartFactory.createXYLineChart("Fan-out latency: one command to every lower rank",
                 "lower ranks reached", "time to the server's report (ms)", data);
         XYPlot plot = chart.getXYPlot();
-        LogAxis members = new LogAxis("lower ranks reached (members − 1)");
-        members.setBase(10);
-        members.setSmallestValue(5);
-        plot.setDomainAxis(members);
-        LogAxis millis = new LogAxis("time to the server's report, ms");
-        millis.setBase(10);
-        millis.setSmallestValue(0.1);
-        plot.setRangeAxis(millis);
+        plot.setDomainAxis(logAxis("lower ranks reached (members − 1)"));
+        plot.setRangeAxis(logAxis("time to the server's report, ms"));
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
@@ -85,6 +81,18 @@ final class FanOutChart {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the chart to " + png, e);
         }
+    }
+
+    /** Ticks at powers of ten, labelled as plain numbers. */
+    private static LogAxis logAxis(String label) {
+        LogAxis axis = new LogAxis(label);
+        axis.setBase(10);
+        axis.setSmallestValue(0.1);
+        axis.setTickUnit(new NumberTickUnit(1));
+        axis.setMinorTickMarksVisible(true);
+        axis.setMinorTickCount(9);
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+        return axis;
     }
 
     private static void add(XYSeries series, int x, Results.Metric metric) {

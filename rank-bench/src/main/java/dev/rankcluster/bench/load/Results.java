@@ -82,9 +82,15 @@ final class Results {
     private String json(Map<String, Object> machine, BenchSettings settings) {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("machine", machine);
-        document.put("settings", Map.of("runs", settings.runs(), "quick", settings.quick(),
-                "clientJvmFlags", settings.clientJvmFlags(), "serverJvmFlags", ServerProcess.JVM_FLAGS,
-                "serverProperties", ServerProcess.BENCH_PROPERTIES));
+        Map<String, Object> used = new LinkedHashMap<>();
+        used.put("runs", settings.runs());
+        used.put("quick", settings.quick());
+        used.put("serverJvmFlags", ServerProcess.JVM_FLAGS);
+        used.put("serverProperties", ServerProcess.BENCH_PROPERTIES);
+        if (settings.clientImage() != null) {
+            used.put("clientJvmFlags", settings.clientImage().jvmFlags());
+        }
+        document.put("settings", used);
         document.put("loadAverages", loads);
         List<Map<String, Object>> figures = new ArrayList<>();
         for (Metric metric : metrics.values()) {

@@ -67,11 +67,12 @@ class RegistrationLifecycle implements SmartLifecycle {
     }
 
     private void register(int attempt, String what) {
+        long sentAt = System.nanoTime();
         try {
             Registration registration = server.register(request);
             state.registered(registration);
             log.info("Registered {} with rank {}", registration.address(), registration.rank());
-            schedule(() -> heartbeat(0), heartbeatPeriod(registration.leaseTtlMs()));
+            schedule(() -> heartbeat(0), nextHeartbeat(registration.leaseTtlMs(), sentAt));
         } catch (RankServerException e) {
             Duration delay = backoff.delay(attempt, e.retryAfter());
             log.warn("{} at {} failed ({}), retrying in {} ms", capitalized(what), properties.serverUrl(),
@@ -85,6 +86,7 @@ class RegistrationLifecycle implements SmartLifecycle {
         if (registration == null) {
             return;
         }
+        long sentAt = System.nanoTime();
         try {
             LeaseRenewal renewal = server.renew(registration.id(), registration.leaseToken());
             Registration before = state.renewed(renewal);
@@ -92,7 +94,7 @@ class RegistrationLifecycle implements SmartLifecycle {
                 log.info("Promoted to rank {}", renewal.rank());
             }
             log.debug("Renewed the lease of {} at rank {}", registration.address(), renewal.rank());
-            schedule(() -> heartbeat(0), heartbeatPeriod(renewal.leaseTtlMs()));
+            schedule(() -> heartbeat(0), nextHeartbeat(renewal.leaseTtlMs(), sentAt));
         } catch (RankServerException.LeaseLost e) {
             log.warn("Lease lost, registering again");
             state.lost();
@@ -106,6 +108,15 @@ class RegistrationLifecycle implements SmartLifecycle {
                     retryIn.toMillis());
             schedule(() -> heartbeat(failures + 1), retryIn);
         }
+    }
+
+    /**
+     * The server's lease started when it handled our request, not when its slow answer reached us: count the
+     * period from the moment the request was sent.
+     */
+    private static Duration nextHeartbeat(long leaseTtlMs, long sentAtNanos) {
+        Duration delay = heartbeatPeriod(leaseTtlMs).minusNanos(System.nanoTime() - sentAtNanos);
+        return delay.isNegative() ? Duration.ZERO : delay;
     }
 
     private static Duration heartbeatPeriod(long leaseTtlMs) {

@@ -43,15 +43,17 @@ class RankClientPropertiesTests {
     }
 
     @Test
-    void bind_environmentVariables_serverUrlAndClusterToken() {
+    void bind_environmentVariables_boundLikeProperties() {
         runner.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
                         new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
                                 Map.of("RANK_CLIENT_SERVER_URL", "http://server:8080",
                                         "RANK_CLUSTER_TOKEN", "s3cret",
-                                        "RANK_CLIENT_SEND_INTERVAL_MAX", "20s"))))
+                                        "RANK_CLIENT_SEND_INTERVAL_MAX", "20s",
+                                        "RANK_CLIENT_COMMANDS", "warm-up,ping"))))
                 .run(context -> {
                     assertThat(context.getBean(RankClientProperties.class).serverUrl()).isEqualTo(URI.create("http://server:8080"));
                     assertThat(context.getBean(RankClientProperties.class).sendIntervalMax()).isEqualTo(Duration.ofSeconds(20));
+                    assertThat(context.getBean(RankClientProperties.class).commands()).containsExactly("warm-up", "ping");
                     assertThat(context.getBean(ClusterProperties.class).tokenIfSet()).contains("s3cret");
                 });
     }

@@ -7,11 +7,9 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rankcluster.model.ChangeReason;
 import dev.rankcluster.model.LeaseRenewal;
 import dev.rankcluster.model.MemberDetails;
-import dev.rankcluster.model.ProblemType;
 import dev.rankcluster.model.RankedMember;
 import dev.rankcluster.model.Registration;
 import dev.rankcluster.server.events.RankingChanged;
-import dev.rankcluster.server.system.ProblemException;
 import dev.rankcluster.server.system.RankServerProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,8 +94,7 @@ public final class CaffeineMembership implements Membership {
                 removeLocked(existing, ChangeReason.EXPIRED);
             }
             if (byId.size() >= maxMembers) {
-                throw ProblemException.retryLater(ProblemType.CLUSTER_FULL,
-                        "the cluster already has its maximum of %d members".formatted(maxMembers), Duration.ofSeconds(5));
+                throw MembershipProblems.clusterFull(maxMembers);
             }
             Member member = new Member(UUID.randomUUID().toString(), address,
                     clock.instant().truncatedTo(ChronoUnit.MILLIS), nextSequence++);
@@ -118,15 +115,15 @@ public final class CaffeineMembership implements Membership {
                 (key, lease) -> lease.isProvenBy(leaseToken) ? lease.renewed() : lease);
         if (renewed == null) {
             expireIfLapsed(id);
-            throw gone(id);
+            throw MembershipProblems.gone(id);
         }
         if (!renewed.isProvenBy(leaseToken)) {
-            throw wrongLeaseToken(id);
+            throw MembershipProblems.wrongLeaseToken(id);
         }
         TreeSnapshot snapshot = current;
         int rank = snapshot.tree().rankOf(entry.member.sequence());
         if (rank < 0) {
-            throw gone(id);
+            throw MembershipProblems.gone(id);
         }
         return new LeaseRenewal(rank, snapshot.epoch(), leaseTtl.toMillis());
     }
@@ -163,7 +160,7 @@ public final class CaffeineMembership implements Membership {
         TreeSnapshot snapshot = current;
         int senderRank = snapshot.tree().rankOf(sender.member.sequence());
         if (senderRank < 0) {
-            throw gone(senderId);
+            throw MembershipProblems.gone(senderId);
         }
         RankedMember rankedSender = ranked(sender.member, senderRank);
         if (targetId == null) {
@@ -172,11 +169,10 @@ public final class CaffeineMembership implements Membership {
         Entry target = byId.get(targetId);
         int targetRank = target == null ? -1 : snapshot.tree().rankOf(target.member.sequence());
         if (targetRank < 0) {
-            throw ProblemException.notFound("no member with id %s: the target is not registered".formatted(targetId));
+            throw MembershipProblems.unknownTarget(targetId);
         }
         if (targetRank <= senderRank) {
-            throw new ProblemException(ProblemType.RANK_VIOLATION,
-                    "target rank %d is not below sender rank %d".formatted(targetRank, senderRank));
+            throw MembershipProblems.rankViolation(targetRank, senderRank);
         }
         return new CommandTargets(rankedSender, snapshot.epoch(), List.of(ranked(target.member, targetRank)));
     }
@@ -253,10 +249,10 @@ public final class CaffeineMembership implements Membership {
         Lease lease = leases.getIfPresent(id);
         if (lease == null) {
             removeLocked(entry, ChangeReason.EXPIRED);
-            throw gone(id);
+            throw MembershipProblems.gone(id);
         }
         if (!lease.isProvenBy(leaseToken)) {
-            throw wrongLeaseToken(id);
+            throw MembershipProblems.wrongLeaseToken(id);
         }
         return entry;
     }
@@ -264,7 +260,7 @@ public final class CaffeineMembership implements Membership {
     private Entry existing(String id) {
         Entry entry = id == null ? null : byId.get(id);
         if (entry == null) {
-            throw gone(id);
+            throw MembershipProblems.gone(id);
         }
         return entry;
     }
@@ -291,15 +287,6 @@ public final class CaffeineMembership implements Membership {
 
     private static RankedMember ranked(Member member, int rank) {
         return new RankedMember(rank, member.id(), member.address(), member.joinedAt());
-    }
-
-    private static ProblemException gone(String id) {
-        return ProblemException.notFound(
-                "no member with id %s: it left, its lease expired or it never registered; register again".formatted(id));
-    }
-
-    private static ProblemException wrongLeaseToken(String id) {
-        return ProblemException.forbidden("the lease token does not match member %s's current lease".formatted(id));
     }
 
     private static final class Entry {

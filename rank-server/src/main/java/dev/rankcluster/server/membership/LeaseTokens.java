@@ -7,20 +7,20 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /** Lease tokens: 256 random bits, URL-safe; the server keeps only their SHA-256 and compares in constant time. */
-final class LeaseTokens {
+public final class LeaseTokens {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private LeaseTokens() {
     }
 
-    static String newToken() {
+    public static String newToken() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    static byte[] hash(String token) {
+    public static byte[] hash(String token) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

@@ -10,9 +10,9 @@ import java.util.function.Consumer;
  * path it touches (O(log n)) and shares the rest, so every epoch's ranking stays readable for free
  * while later changes go on; a member's rank and the member at a rank are O(log n).
  */
-final class RankTree {
+public final class RankTree {
 
-    static final RankTree EMPTY = new RankTree(null);
+    public static final RankTree EMPTY = new RankTree(null);
 
     private final Node root;
 
@@ -20,20 +20,20 @@ final class RankTree {
         this.root = root;
     }
 
-    int size() {
+    public int size() {
         return size(root);
     }
 
-    RankTree with(Member member) {
+    public RankTree with(Member member) {
         return new RankTree(insert(root, member));
     }
 
-    RankTree without(long sequence) {
+    public RankTree without(long sequence) {
         return new RankTree(remove(root, sequence));
     }
 
     /** The member's rank, or -1 when no member has that sequence. */
-    int rankOf(long sequence) {
+    public int rankOf(long sequence) {
         int rank = 0;
         Node node = root;
         while (node != null) {

@@ -4,9 +4,9 @@ import dev.rankcluster.model.RankedMember;
 import java.util.List;
 
 /** One epoch of the in-memory ranking: an immutable tree, so taking it costs nothing. */
-record TreeSnapshot(long epoch, RankTree tree) implements RankingSnapshot {
+public record TreeSnapshot(long epoch, RankTree tree) implements RankingSnapshot {
 
-    static final TreeSnapshot INITIAL = new TreeSnapshot(0, RankTree.EMPTY);
+    public static final TreeSnapshot INITIAL = new TreeSnapshot(0, RankTree.EMPTY);
 
     @Override
     public int size() {
@@ -18,7 +18,7 @@ record TreeSnapshot(long epoch, RankTree tree) implements RankingSnapshot {
         return tree.ranked(fromRank, limit);
     }
 
-    TreeSnapshot next(RankTree changed) {
+    public TreeSnapshot next(RankTree changed) {
         return new TreeSnapshot(epoch + 1, changed);
     }
 }

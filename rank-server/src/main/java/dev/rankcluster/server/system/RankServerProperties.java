@@ -18,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxCommandsPerSecond commands one member may send per second
  * @param trustAdvertisedHost  whether a registration's {@code host} replaces the address the request came from
  * @param adminToken           bearer token that may remove any member; unset (or blank) disables removal by operators
+ * @param store                where the membership lives: {@code memory} (this server alone) or {@code redis}
+ *                             (shared by every server on one Redis, {@code spring.data.redis.*})
  */
 @Validated
 @ConfigurationProperties("rank.server")
@@ -28,7 +30,10 @@ public record RankServerProperties(
         @DefaultValue("3") @Positive int maxFailedDeliveries,
         @DefaultValue("5") @Positive int maxCommandsPerSecond,
         @DefaultValue("false") boolean trustAdvertisedHost,
-        String adminToken) {
+        String adminToken,
+        @DefaultValue("memory") @NotNull Store store) {
+
+    public enum Store { MEMORY, REDIS }
 
     public RankServerProperties {
         if (adminToken != null && adminToken.isBlank()) {
@@ -40,7 +45,7 @@ public record RankServerProperties(
     public String toString() {
         return "RankServerProperties[maxMembers=%d, leaseTtl=%s, deliveryTimeout=%s, maxFailedDeliveries=%d, "
                 .formatted(maxMembers, leaseTtl, deliveryTimeout, maxFailedDeliveries)
-                + "maxCommandsPerSecond=%d, trustAdvertisedHost=%s, adminToken=%s]"
-                .formatted(maxCommandsPerSecond, trustAdvertisedHost, adminToken == null ? "unset" : "set");
+                + "maxCommandsPerSecond=%d, trustAdvertisedHost=%s, adminToken=%s, store=%s]"
+                .formatted(maxCommandsPerSecond, trustAdvertisedHost, adminToken == null ? "unset" : "set", store);
     }
 }

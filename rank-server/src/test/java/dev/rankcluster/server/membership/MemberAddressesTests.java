@@ -15,7 +15,7 @@ class MemberAddressesTests {
 
     static MemberAddresses addresses(boolean trustAdvertisedHost) {
         return new MemberAddresses(new RankServerProperties(10, Duration.ofSeconds(10), Duration.ofSeconds(2), 3, 5,
-                trustAdvertisedHost, null));
+                trustAdvertisedHost, null, RankServerProperties.Store.MEMORY));
     }
 
     @ParameterizedTest

@@ -36,6 +36,7 @@ class RankServerPropertiesTests {
             assertThat(properties.maxCommandsPerSecond()).isEqualTo(5);
             assertThat(properties.trustAdvertisedHost()).isFalse();
             assertThat(properties.adminToken()).isNull();
+            assertThat(properties.store()).isEqualTo(RankServerProperties.Store.MEMORY);
             assertThat(started.getBean(ClusterProperties.class).clusterToken()).isEmpty();
         });
     }
@@ -68,7 +69,8 @@ class RankServerPropertiesTests {
             "rank.server.delivery-timeout, -1s, deliveryTimeout",
             "rank.server.max-failed-deliveries, 0, maxFailedDeliveries",
             "rank.server.max-commands-per-second, -5, maxCommandsPerSecond",
-            "rank.server.trust-advertised-host, maybe, trust-advertised-host"})
+            "rank.server.trust-advertised-host, maybe, trust-advertised-host",
+            "rank.server.store, mongo, store"})
     void bind_badValue_startFailsNamingTheProperty(String property, String value, String named) {
         context.withPropertyValues(property + "=" + value).run(started -> {
             assertThat(started).hasFailed();

@@ -12,7 +12,7 @@ class StartupWarningTests {
 
     static RankServerProperties serverProperties() {
         return new RankServerProperties(10_000, java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(2), 3, 5,
-                false, "admin");
+                false, "admin", RankServerProperties.Store.MEMORY);
     }
 
     @Test

@@ -1,0 +1,120 @@
+package dev.rankcluster.server.membership.redis;
+
+import dev.rankcluster.model.ProblemType;
+import dev.rankcluster.server.system.ProblemException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.util.StreamUtils;
+
+/**
+ * Runs the membership's Lua scripts ({@code src/main/resources/redis/}) on Redis. Each script is one atomic
+ * step; a Redis that does not answer turns into {@code 503 service-unavailable}, and nothing was written.
+ */
+final class MembershipScripts {
+
+    static final String EPOCH_KEY = "rank:epoch";
+    static final String CHANGES_CHANNEL = "rank:changes";
+
+    private static final Logger log = LoggerFactory.getLogger(MembershipScripts.class);
+
+    enum Script {
+        REGISTER, RENEW, REMOVE, COMMAND_TARGETS, RECORD_DELIVERY, FIND, RANKING, REAP;
+
+        String file() {
+            return "redis/" + name().toLowerCase(Locale.ROOT).replace('_', '-') + ".lua";
+        }
+    }
+
+    private final StringRedisTemplate redis;
+    private final Map<Script, RedisScript<List>> scripts = new EnumMap<>(Script.class);
+    private final AtomicBoolean reachable = new AtomicBoolean(true);
+
+    MembershipScripts(StringRedisTemplate redis) {
+        this.redis = redis;
+        String prelude = read("redis/prelude.lua");
+        for (Script script : Script.values()) {
+            scripts.put(script, RedisScript.of(prelude + read(script.file()), List.class));
+        }
+    }
+
+    Reply run(Script script, Object... args) {
+        String[] values = new String[args.length];
+        for (int i = 0; i < args.length; i++) {
+            values[i] = String.valueOf(args[i]);
+        }
+        return new Reply(call(() -> redis.execute(scripts.get(script), List.of(), (Object[]) values)));
+    }
+
+    long epoch() {
+        String epoch = call(() -> redis.opsForValue().get(EPOCH_KEY));
+        return epoch == null ? 0 : Long.parseLong(epoch);
+    }
+
+    private <T> T call(Supplier<T> command) {
+        T result;
+        try {
+            result = command.get();
+        } catch (DataAccessException e) {
+            if (reachable.compareAndSet(true, false)) {
+                log.warn("Redis does not answer ({}): membership requests fail with 503 until it does", e.getMessage());
+            }
+            throw ProblemException.retryLater(ProblemType.SERVICE_UNAVAILABLE,
+                    "the membership store (Redis) does not answer; nothing was changed, try again shortly",
+                    Duration.ofSeconds(1));
+        }
+        if (reachable.compareAndSet(false, true)) {
+            log.info("Redis answers again: membership requests are served");
+        }
+        return result;
+    }
+
+    private static String read(String path) {
+        try {
+            return StreamUtils.copyToString(new ClassPathResource(path).getInputStream(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the membership script " + path, e);
+        }
+    }
+
+    /** What a script answered: a status word first, then strings and integers. */
+    record Reply(List<?> values) {
+
+        Reply {
+            values = values == null ? List.of() : values;
+        }
+
+        boolean isEmpty() {
+            return values.isEmpty();
+        }
+
+        int size() {
+            return values.size();
+        }
+
+        String status() {
+            return text(0);
+        }
+
+        String text(int index) {
+            return String.valueOf(values.get(index));
+        }
+
+        long number(int index) {
+            return Long.parseLong(text(index));
+        }
+    }
+}

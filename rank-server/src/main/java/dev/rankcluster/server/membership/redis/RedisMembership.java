@@ -1,0 +1,183 @@
+package dev.rankcluster.server.membership.redis;
+
+import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.COMMAND_TARGETS;
+import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.FIND;
+import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.RANKING;
+import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.REAP;
+import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.RECORD_DELIVERY;
+import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.REGISTER;
+import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.REMOVE;
+import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.RENEW;
+
+import dev.rankcluster.model.LeaseRenewal;
+import dev.rankcluster.model.MemberDetails;
+import dev.rankcluster.model.RankedMember;
+import dev.rankcluster.model.Registration;
+import dev.rankcluster.server.membership.CommandTargets;
+import dev.rankcluster.server.membership.LeaseTokens;
+import dev.rankcluster.server.membership.Membership;
+import dev.rankcluster.server.membership.MembershipProblems;
+import dev.rankcluster.server.membership.RankingSnapshot;
+import dev.rankcluster.server.membership.RegistrationOutcome;
+import dev.rankcluster.server.membership.TreeSnapshot;
+import dev.rankcluster.server.membership.redis.MembershipScripts.Reply;
+import dev.rankcluster.server.system.PauseAwareTicker;
+import dev.rankcluster.server.system.ProblemException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The membership shared by every server on one Redis. Each change is one Lua script: join order from one
+ * counter, ranks from a sorted set, the epoch bumped and the change published in the same step. Leases are key
+ * expiries on Redis's clock; members keep only the SHA-256 of their lease token. Any server's sweep may reap a
+ * lapsed lease, and the script that removes is the arbiter, so each member is removed once.
+ * <p>
+ * Reads that authenticate or answer one member go to Redis; {@link #snapshot()} answers from this server's copy
+ * ({@link RankingFeed}) when it is at Redis's epoch, so a listing costs one {@code GET} in the steady state.
+ */
+public final class RedisMembership implements Membership {
+
+    /** Most lapsed leases one sweep removes: a sweep stays short however many members lapse at once. */
+    static final int SWEEP_LIMIT = 1000;
+
+    private static final Logger log = LoggerFactory.getLogger(RedisMembership.class);
+
+    private final MembershipScripts scripts;
+    private final RankingFeed feed;
+    private final int maxMembers;
+    private final long leaseTtlMs;
+    private final int maxFailedDeliveries;
+    private final Clock clock;
+    private final long pauseThresholdMs = PauseAwareTicker.PAUSE_THRESHOLD.toMillis();
+
+    RedisMembership(MembershipScripts scripts, RankingFeed feed, int maxMembers, Duration leaseTtl,
+                    int maxFailedDeliveries, Clock clock) {
+        this.scripts = scripts;
+        this.feed = feed;
+        this.maxMembers = maxMembers;
+        this.leaseTtlMs = leaseTtl.toMillis();
+        this.maxFailedDeliveries = maxFailedDeliveries;
+        this.clock = clock;
+    }
+
+    @Override
+    public RegistrationOutcome register(String address) {
+        String token = LeaseTokens.newToken();
+        Reply reply = scripts.run(REGISTER, address, UUID.randomUUID(), hash(token), leaseTtlMs, maxMembers,
+                clock.millis(), pauseThresholdMs);
+        if (reply.status().equals("full")) {
+            throw MembershipProblems.clusterFull(maxMembers);
+        }
+        Registration registration = new Registration(reply.text(1), address, (int) reply.number(2), token, leaseTtlMs,
+                reply.number(3));
+        return new RegistrationOutcome(registration, reply.status().equals("created"));
+    }
+
+    @Override
+    public LeaseRenewal renewLease(String id, String leaseToken) {
+        Reply reply = authenticated(id, scripts.run(RENEW, id, hash(leaseToken), leaseTtlMs, pauseThresholdMs));
+        return new LeaseRenewal((int) reply.number(1), reply.number(2), leaseTtlMs);
+    }
+
+    @Override
+    public void leave(String id, String leaseToken) {
+        authenticated(id, scripts.run(REMOVE, id, "member", hash(leaseToken), pauseThresholdMs));
+    }
+
+    @Override
+    public void remove(String id) {
+        authenticated(id, scripts.run(REMOVE, id, "operator", "", pauseThresholdMs));
+    }
+
+    @Override
+    public CommandTargets commandTargets(String senderId, String leaseToken, String targetId) {
+        Reply reply = authenticated(senderId, scripts.run(COMMAND_TARGETS, senderId, hash(leaseToken),
+                targetId == null ? "" : targetId, pauseThresholdMs));
+        switch (reply.status()) {
+            case "unknown-target" -> throw MembershipProblems.unknownTarget(targetId);
+            case "rank-violation" -> throw MembershipProblems.rankViolation((int) reply.number(1), (int) reply.number(2));
+            default -> {
+                // the targets follow
+            }
+        }
+        int senderRank = (int) reply.number(2);
+        int firstTargetRank = (int) reply.number(4);
+        List<RankedMember> targets = new ArrayList<>(reply.size() - 5);
+        for (int i = 5; i < reply.size(); i++) {
+            targets.add(StoredMembers.ranked(reply.text(i), firstTargetRank + i - 5));
+        }
+        return new CommandTargets(StoredMembers.ranked(reply.text(3), senderRank), reply.number(1), targets);
+    }
+
+    @Override
+    public void recordDelivery(String memberId, boolean delivered) {
+        scripts.run(RECORD_DELIVERY, memberId, delivered ? "delivered" : "failed", maxFailedDeliveries);
+    }
+
+    @Override
+    public Optional<MemberDetails> find(String id) {
+        Reply reply = scripts.run(FIND, id);
+        if (reply.isEmpty()) {
+            return Optional.empty();
+        }
+        RankedMember member = StoredMembers.ranked(reply.text(0), (int) reply.number(1));
+        return Optional.of(new MemberDetails(member.rank(), member.id(), member.address(), member.joinedAt(),
+                reply.number(2)));
+    }
+
+    @Override
+    public RankingSnapshot snapshot() {
+        TreeSnapshot copy = feed.current();
+        if (copy.epoch() == scripts.epoch()) {
+            return copy;
+        }
+        // This server has not heard of the latest change yet: read the ranking, so that it reads its own writes.
+        return StoredMembers.snapshot(scripts.run(RANKING));
+    }
+
+    @Override
+    public void expireLapsedLeases() {
+        Reply reply;
+        try {
+            reply = scripts.run(REAP, leaseTtlMs, pauseThresholdMs, SWEEP_LIMIT);
+        } catch (ProblemException unavailable) {
+            return; // logged once by the scripts; the next sweep tries again
+        }
+        long renewed = reply.number(1);
+        if (renewed > 0) {
+            log.warn("No server swept the leases for {}: every one of the {} leases gets a fresh TTL",
+                    reply.number(2) < 0 ? "a while" : reply.number(2) + " ms", renewed);
+        }
+        feed.check(reply.number(0));
+    }
+
+    /**
+     * Nothing to do: leases run on Redis's clock, not this server's. While this server was paused, the other
+     * servers' sweeps judged the leases (members could renew through them); if no server swept, the next sweep
+     * sees the gap and gives every lease a fresh TTL ({@code reap.lua}).
+     */
+    @Override
+    public void renewAllLeases() {
+        log.info("Leases are kept on Redis's clock: the sweeps of all servers decide whether they get a fresh TTL");
+    }
+
+    private static Reply authenticated(String id, Reply reply) {
+        return switch (reply.status()) {
+            case "gone" -> throw MembershipProblems.gone(id);
+            case "forbidden" -> throw MembershipProblems.wrongLeaseToken(id);
+            default -> reply;
+        };
+    }
+
+    /** Only the digest goes to Redis; a missing token has none, so it matches no lease. */
+    private static String hash(String leaseToken) {
+        return leaseToken == null ? "" : HexFormat.of().formatHex(LeaseTokens.hash(leaseToken));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.rankcluster.server.membership.redis;
+
+import dev.rankcluster.server.membership.Membership;
+import dev.rankcluster.server.system.PauseAwareTicker;
+import dev.rankcluster.server.system.RankServerProperties;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.resource.Delay;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+
+/** {@code rank.server.store=redis}: the membership lives in Redis ({@code spring.data.redis.*}), shared by every server. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "rank.server.store", havingValue = "redis")
+class RedisStoreConfiguration {
+
+    @Bean
+    MembershipScripts membershipScripts(StringRedisTemplate redis) {
+        return new MembershipScripts(redis);
+    }
+
+    @Bean
+    RankingFeed rankingFeed(MembershipScripts scripts, ApplicationEventPublisher events, PauseAwareTicker ticker) {
+        return new RankingFeed(scripts, events, ticker);
+    }
+
+    @Bean
+    RedisMessageListenerContainer rankingFeedSubscription(RedisConnectionFactory redis, RankingFeed feed) {
+        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+        container.setConnectionFactory(redis);
+        // Handing each message straight to the feed keeps Redis's order; the feed applies them on its own thread.
+        container.setTaskExecutor(new SyncTaskExecutor());
+        container.setRecoveryInterval(Duration.ofSeconds(1).toMillis());
+        container.addMessageListener(feed, new ChannelTopic(MembershipScripts.CHANGES_CHANNEL));
+        return container;
+    }
+
+    @Bean
+    Membership membership(MembershipScripts scripts, RankingFeed feed, RankServerProperties properties, Clock clock) {
+        return new RedisMembership(scripts, feed, properties.maxMembers(), properties.leaseTtl(),
+                properties.maxFailedDeliveries(), clock);
+    }
+
+    @Bean
+    RedisStoreHealth membershipStoreHealthIndicator(MembershipScripts scripts) {
+        return new RedisStoreHealth(scripts);
+    }
+
+    /** While the connection is down, commands fail at once (503) instead of queueing until they time out. */
+    @Bean
+    LettuceClientOptionsBuilderCustomizer failFastWhileDisconnected() {
+        return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+    }
+
+    /** Reconnects keep trying every second at most, so service resumes soon after Redis returns. */
+    @Bean
+    ClientResourcesBuilderCustomizer reconnectQuickly() {
+        return resources -> resources.reconnectDelay(
+                Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.rankcluster.server.membership.redis;
+
+import static dev.rankcluster.server.support.Problems.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.rankcluster.model.ProblemType;
+import dev.rankcluster.server.support.RankServerTestBase;
+import dev.rankcluster.server.support.RedisServer;
+import dev.rankcluster.server.support.ServerHttp.Response;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/** The whole server with {@code rank.server.store=redis}, over real HTTP, while its Redis goes away and returns. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"rank.server.store=redis", "rank.server.admin-token=" + RankServerTestBase.ADMIN_TOKEN})
+class RedisStoreApiTests extends RankServerTestBase {
+
+    static final RedisServer redis = RedisServer.startOnFreePort();
+
+    @DynamicPropertySource
+    static void redisPort(DynamicPropertyRegistry registry) {
+        registry.add("spring.data.redis.host", () -> "127.0.0.1");
+        registry.add("spring.data.redis.port", redis::port);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.stop();
+    }
+
+    @Test
+    void register_redisStore_listedWithRankAndHealthUp() {
+        JsonNode member = register(9301);
+
+        assertThat(member.path("rank").asInt()).isZero();
+        assertThat(ranking().path("members").get(0).path("id").asString()).isEqualTo(member.path("id").asString());
+        assertThat(ranking().path("epoch").asLong()).isEqualTo(member.path("epoch").asLong());
+        Response health = http.get("/actuator/health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().path("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void requests_whileRedisDown_503ProblemsAndHealthDownThenServedAgainWithoutRestart() {
+        JsonNode member = register(9302);
+        String lease = member.path("leaseToken").asString();
+        String path = "/api/v1/members/" + member.path("id").asString();
+        redis.stop();
+        try {
+            assertProblem(http.postJson("/api/v1/members", "{\"port\": 9303}"), ProblemType.SERVICE_UNAVAILABLE);
+            assertProblem(http.put(path + "/lease", "X-Lease-Token", lease), ProblemType.SERVICE_UNAVAILABLE);
+            Response listing = http.get("/api/v1/members");
+            assertProblem(listing, ProblemType.SERVICE_UNAVAILABLE);
+            assertThat(listing.header("Retry-After")).hasValue("1");
+            Response health = http.get("/actuator/health");
+            assertThat(health.status()).isEqualTo(503);
+            assertThat(health.json().path("status").asString()).isEqualTo("DOWN");
+        } finally {
+            redis.start(); // empty: this test's Redis keeps nothing on disk
+        }
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                () -> assertThat(http.get("/actuator/health").status()).isEqualTo(200));
+        assertThat(http.put(path + "/lease", "X-Lease-Token", lease).status()).as("its registration was lost with Redis's data")
+                .isEqualTo(404);
+        JsonNode again = register(9302);
+        assertThat(again.path("rank").asInt()).isZero();
+        assertThat(ranking().path("epoch").asLong()).isEqualTo(again.path("epoch").asLong());
+    }
+}
