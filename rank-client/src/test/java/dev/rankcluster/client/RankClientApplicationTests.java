@@ -73,7 +73,7 @@ class RankClientApplicationTests {
         assertThat(get("/actuator/info").statusCode()).isEqualTo(200);
         assertThat(get("/actuator/prometheus").statusCode()).isEqualTo(200);
         for (String hidden : new String[] {"/actuator/env", "/actuator/beans", "/actuator/configprops", "/actuator/heapdump",
-                "/actuator/loggers", "/actuator/shutdown"}) {
+                "/actuator/loggers", "/actuator/shutdown", "/actuator/health/nothing-here"}) {
             var response = get(hidden);
             assertThat(response.statusCode()).as(hidden).isEqualTo(404);
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(

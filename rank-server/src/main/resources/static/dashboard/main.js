@@ -1,0 +1,93 @@
+// Wires the dashboard: events update plain data at once, the DOM follows at most once per animation frame.
+import {ChangeLog} from './change-log.js';
+import {CommandFlow} from './command-flow.js';
+import {followEvents} from './event-stream.js';
+import {enableRemoval} from './member-removal.js';
+import {RankingModel} from './ranking-model.js';
+import {RankingTable} from './ranking-table.js';
+import {RateChart} from './rate-chart.js';
+
+const byId = id => document.getElementById(id);
+
+const model = new RankingModel();
+const table = new RankingTable(byId('ranking-rows'), byId('no-members'), byId('ranking-scroll'));
+const flow = new CommandFlow(byId('command-flow'), byId('no-commands'));
+const changes = new ChangeLog(byId('changes'), 6);
+const chart = new RateChart(byId('rate-chart'));
+const connection = byId('connection');
+// A long table costs a layout per render: it is redrawn at most a few times a second, however fast events come.
+const LONG_TABLE = 200;
+const LONG_TABLE_RENDER_GAP_MS = 250;
+let frameRequested = false;
+let lastRender = 0;
+let wasLive = false;
+
+function scheduleRender() {
+    if (frameRequested) {
+        return;
+    }
+    frameRequested = true;
+    const wait = model.members.length > LONG_TABLE ? lastRender + LONG_TABLE_RENDER_GAP_MS - performance.now() : 0;
+    if (wait > 0) {
+        setTimeout(() => requestAnimationFrame(render), wait);
+    } else {
+        requestAnimationFrame(render);
+    }
+}
+
+function render() {
+    frameRequested = false;
+    lastRender = performance.now();
+    table.render(model, Date.now());
+    flow.render();
+    changes.render();
+    byId('epoch').textContent = model.epoch ?? '–';
+    byId('member-count').textContent = model.epoch === null ? '–' : model.members.length;
+    byId('command-count').textContent = flow.total;
+}
+
+function showState(state) {
+    if (connection.dataset.state === state) {
+        return;
+    }
+    connection.dataset.state = state;
+    connection.textContent = state === 'live' ? 'Live' : 'Disconnected — reconnecting…';
+    document.body.classList.toggle('offline', state !== 'live');
+    byId('offline-banner').hidden = state === 'live';
+    if (state === 'live' && wasLive) {
+        changes.note('reconnected to the events stream', 'snapshot', Date.now());
+    } else if (state !== 'live' && wasLive) {
+        changes.note('events stream lost: reconnecting', 'offline', Date.now());
+    }
+    wasLive ||= state === 'live';
+    scheduleRender();
+}
+
+followEvents('api/v1/events', {
+    onRanking(event) {
+        const change = model.apply(event);
+        if (change) {
+            changes.add(change, Date.now());
+            scheduleRender();
+        }
+    },
+    onCommand(event) {
+        flow.add(event, Date.now());
+        chart.addDeliveries(event.delivered);
+        scheduleRender();
+    },
+    onState: showState,
+});
+
+enableRemoval({rows: byId('ranking-rows'), tokenInput: byId('admin-token'), message: byId('removal-message')});
+byId('operator').addEventListener('submit', event => event.preventDefault());
+
+setInterval(() => {
+    const now = Date.now();
+    chart.sample(now, model.members.length);
+    if (!document.hidden) {
+        table.tick(now);
+        chart.draw();
+    }
+}, 1000);
+chart.draw();
