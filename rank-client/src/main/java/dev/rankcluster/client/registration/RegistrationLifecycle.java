@@ -56,11 +56,11 @@ class RegistrationLifecycle implements SmartLifecycle {
             }
             return localPort;
         });
-        register(port);
+        startRegistering(port);
     }
 
     /** Starts registering (in the background) the given port and the configured advertised host. */
-    void register(int port) {
+    void startRegistering(int port) {
         request = new RegistrationRequest(port, properties.advertisedHost());
         log.info("Registering port {} with the rank server at {}", port, properties.serverUrl());
         schedule(() -> register(0, "registration"), Duration.ZERO);

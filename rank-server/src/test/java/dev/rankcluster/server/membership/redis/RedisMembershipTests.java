@@ -31,7 +31,6 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
  * The membership contract against the Redis store on a real {@code redis-server}, and what only a shared store
@@ -67,7 +66,7 @@ class RedisMembershipTests extends MembershipContractTests {
     static LettuceConnectionFactory connections;
     static StringRedisTemplate template;
 
-    final List<RedisMessageListenerContainer> subscriptions = new ArrayList<>();
+    final List<RankingSubscription> subscriptions = new ArrayList<>();
     final List<RankingFeed> feeds = new ArrayList<>();
 
     @BeforeAll
@@ -90,10 +89,8 @@ class RedisMembershipTests extends MembershipContractTests {
     }
 
     @AfterEach
-    void stopServersAndEmptyRedis() throws Exception {
-        for (RedisMessageListenerContainer subscription : subscriptions) {
-            subscription.destroy();
-        }
+    void stopServersAndEmptyRedis() {
+        subscriptions.forEach(RankingSubscription::stop);
         feeds.forEach(RankingFeed::close);
         redis.flushAll();
     }
@@ -109,11 +106,11 @@ class RedisMembershipTests extends MembershipContractTests {
         MembershipScripts scripts = wiring.membershipScripts(template);
         RankingFeed feed = wiring.rankingFeed(scripts, publishedTo, PauseAwareTicker.system());
         feeds.add(feed);
-        RedisMessageListenerContainer subscription = wiring.rankingFeedSubscription(connections, feed);
-        subscription.afterPropertiesSet();
+        RankingSubscription subscription = wiring.rankingSubscription(connections, feed);
         subscription.start();
         subscriptions.add(subscription);
-        RedisMembership membership = new RedisMembership(scripts, feed, maxMembers, TTL, MAX_FAILED_DELIVERIES, CLOCK);
+        RedisMembership membership = new RedisMembership(scripts, feed, subscription, maxMembers, TTL,
+                MAX_FAILED_DELIVERIES, CLOCK);
         membership.expireLapsedLeases();
         return membership;
     }
@@ -266,6 +263,40 @@ class RedisMembershipTests extends MembershipContractTests {
                     assertThat(change.epoch()).isEqualTo(1);
                 });
             });
+        }
+
+        @Test
+        void subscription_redisAwayWhenServerStarts_subscribesOnceItAnswers() {
+            RedisServer late = RedisServer.startOnFreePort();
+            late.stop();
+            var lateConnections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", late.port()));
+            lateConnections.afterPropertiesSet();
+            lateConnections.start();
+            try {
+                RedisStoreConfiguration wiring = new RedisStoreConfiguration();
+                MembershipScripts scripts = wiring.membershipScripts(new StringRedisTemplate(lateConnections));
+                RankingFeed feed = wiring.rankingFeed(scripts, events, PauseAwareTicker.system());
+                feeds.add(feed);
+                RankingSubscription subscription = wiring.rankingSubscription(lateConnections, feed);
+                subscription.start();
+                subscriptions.add(subscription);
+                RedisMembership server = new RedisMembership(scripts, feed, subscription, 5, TTL, MAX_FAILED_DELIVERIES,
+                        CLOCK);
+                server.expireLapsedLeases();
+                assertThat(subscription.subscribed()).isFalse();
+
+                late.start();
+                eventually(() -> {
+                    server.expireLapsedLeases();
+                    assertThat(subscription.subscribed()).isTrue();
+                });
+                server.register("10.0.0.9:8080");
+                eventuallyLastChange(ChangeReason.JOINED, "10.0.0.9:8080", 1);
+            } finally {
+                subscriptions.forEach(RankingSubscription::stop);
+                lateConnections.destroy();
+                late.stop();
+            }
         }
 
         @Test

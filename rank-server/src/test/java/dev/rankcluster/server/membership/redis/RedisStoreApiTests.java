@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.rankcluster.model.ProblemType;
 import dev.rankcluster.server.support.RankServerTestBase;
 import dev.rankcluster.server.support.RedisServer;
+import dev.rankcluster.server.support.SseClient;
 import dev.rankcluster.server.support.ServerHttp.Response;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +45,26 @@ class RedisStoreApiTests extends RankServerTestBase {
         Response health = http.get("/actuator/health");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().path("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void events_redisLostItsData_watcherGetsTheEmptySnapshotThenEveryChange() throws Exception {
+        register(9304);
+        try (SseClient events = new SseClient(port, null)) {
+            assertThat(events.next().json().path("members").size()).isEqualTo(1);
+            redis.stop();
+            redis.start(); // empty: the epoch starts again from 0
+
+            SseClient.Event snapshot = events.next();
+            assertThat(snapshot.id()).isEqualTo("0");
+            assertThat(snapshot.json().path("reason").asString()).isEqualTo("snapshot");
+            assertThat(snapshot.json().path("members").size()).isZero();
+            register(9305);
+            SseClient.Event joined = events.next();
+            assertThat(joined.id()).isEqualTo("1");
+            assertThat(joined.json().path("reason").asString()).isEqualTo("joined");
+            assertThat(joined.json().path("address").asString()).isEqualTo("127.0.0.1:9305");
+        }
     }
 
     @Test
