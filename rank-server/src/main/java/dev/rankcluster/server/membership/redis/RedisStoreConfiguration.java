@@ -1,5 +1,6 @@
 package dev.rankcluster.server.membership.redis;
 
+import dev.rankcluster.server.command.CommandRateLimiter;
 import dev.rankcluster.server.membership.Membership;
 import dev.rankcluster.server.system.PauseAwareTicker;
 import dev.rankcluster.server.system.RankServerProperties;
@@ -42,6 +43,11 @@ class RedisStoreConfiguration {
                           RankServerProperties properties, Clock clock) {
         return new RedisMembership(scripts, feed, subscription, properties.maxMembers(), properties.leaseTtl(),
                 properties.maxFailedDeliveries(), clock);
+    }
+
+    @Bean
+    CommandRateLimiter commandRateLimiter(MembershipScripts scripts, RankServerProperties properties) {
+        return new RedisCommandRateLimiter(scripts, properties.maxCommandsPerSecond());
     }
 
     @Bean

@@ -1,8 +1,10 @@
 package dev.rankcluster.server.membership.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rankcluster.model.ChangeReason;
+import dev.rankcluster.model.ProblemType;
 import dev.rankcluster.model.RankedMember;
 import dev.rankcluster.model.Registration;
 import dev.rankcluster.server.events.RankingChanged;
@@ -11,6 +13,7 @@ import dev.rankcluster.server.membership.MembershipContractTests;
 import dev.rankcluster.server.support.RecordedEvents;
 import dev.rankcluster.server.support.RedisServer;
 import dev.rankcluster.server.system.PauseAwareTicker;
+import dev.rankcluster.server.system.ProblemException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,6 +194,28 @@ class RedisMembershipTests extends MembershipContractTests {
                 }
             }
             return mine;
+        }
+    }
+
+    @Nested
+    class CommandRate {
+
+        @Test
+        void acquire_throughTwoServers_oneAllowancePerMember() {
+            RedisCommandRateLimiter a = new RedisCommandRateLimiter(new MembershipScripts(template), 5);
+            RedisCommandRateLimiter b = new RedisCommandRateLimiter(new MembershipScripts(template), 5);
+            for (int i = 0; i < 5; i++) {
+                (i % 2 == 0 ? a : b).acquire("member-1");
+            }
+
+            for (RedisCommandRateLimiter server : List.of(a, b)) {
+                assertThatThrownBy(() -> server.acquire("member-1")).isInstanceOfSatisfying(ProblemException.class,
+                        problem -> {
+                            assertThat(problem.type()).isEqualTo(ProblemType.RATE_LIMITED);
+                            assertThat(problem.getHeaders().getFirst("Retry-After")).isEqualTo("1");
+                        });
+            }
+            b.acquire("member-2");
         }
     }
 
