@@ -88,7 +88,7 @@ public final class CaffeineMembership implements Membership {
                 Entry existing = byId.get(existingId);
                 if (leases.getIfPresent(existingId) != null) {
                     // The latest registrant of an address owns its lease: the old token stops working.
-                    leases.put(existingId, Lease.of(token));
+                    writeLeaseLocked(existingId, Lease.of(token));
                     return new RegistrationOutcome(registration(existing.member, token), false);
                 }
                 removeLocked(existing, ChangeReason.EXPIRED);
@@ -110,15 +110,13 @@ public final class CaffeineMembership implements Membership {
 
     @Override
     public LeaseRenewal renewLease(String id, String leaseToken) {
-        Entry entry = existing(id);
-        Lease renewed = leases.asMap().computeIfPresent(id,
-                (key, lease) -> lease.isProvenBy(leaseToken) ? lease.renewed() : lease);
-        if (renewed == null) {
-            expireIfLapsed(id);
-            throw MembershipProblems.gone(id);
-        }
-        if (!renewed.isProvenBy(leaseToken)) {
-            throw MembershipProblems.wrongLeaseToken(id);
+        Entry entry;
+        lock.lock();
+        try {
+            entry = authenticatedLocked(id, leaseToken);
+            writeLeaseLocked(id, Lease.of(leaseToken));
+        } finally {
+            lock.unlock();
         }
         TreeSnapshot snapshot = current;
         int rank = snapshot.tree().rankOf(entry.member.sequence());
@@ -229,7 +227,23 @@ public final class CaffeineMembership implements Membership {
 
     @Override
     public void renewAllLeases() {
-        leases.asMap().replaceAll((id, lease) -> lease.renewed());
+        lock.lock();
+        try {
+            Map.copyOf(leases.asMap()).forEach((id, lease) -> writeLeaseLocked(id, lease.renewed()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes a lease as a new cache entry, so that it lasts one full TTL from now. Caffeine does not restart
+     * expire-after-write for a write within 1 s of the entry's previous one (its write-time tolerance), which
+     * would let a lease renewed soon after its last write lapse up to 1 s early. Only readers under the lock
+     * decide on a lease's absence, so none of them sees the entry missing in between.
+     */
+    private void writeLeaseLocked(String id, Lease lease) {
+        leases.invalidate(id);
+        leases.put(id, lease);
     }
 
     private void expireIfLapsed(String id) {

@@ -3,8 +3,8 @@ package dev.rankcluster.server.membership;
 import java.security.MessageDigest;
 
 /**
- * The value of a member's entry in the lease cache. A new instance is written on every renewal,
- * which restarts the entry's expire-after-write clock.
+ * The value of a member's entry in the lease cache. Every renewal writes a new entry, which starts a
+ * full expire-after-write TTL.
  */
 final class Lease {
 

@@ -35,7 +35,7 @@ class LeaseExpiry implements SmartLifecycle {
     void sweep() {
         Duration pause = ticker.takePause();
         if (!pause.isZero()) {
-            log.warn("The server was paused for {} ms: every lease gets a fresh TTL", pause.toMillis());
+            log.warn("The server was paused for {} ms: the pause does not count against any lease", pause.toMillis());
             membership.renewAllLeases();
         }
         membership.expireLapsedLeases();

@@ -221,6 +221,34 @@ public abstract class MembershipContractTests {
         }
 
         @Test
+        void renewLease_withinASecondOfTheLastWrite_stillGrantsAFullTtl() {
+            // Regression: Caffeine skips refreshing expire-after-write for writes within 1 s of the last one,
+            // so a heartbeat soon after registering used to leave the member to expire up to 1 s early.
+            Registration a = join("10.0.0.1:8080");
+            elapse(Duration.ofMillis(500));
+            membership.renewLease(a.id(), a.leaseToken());
+            elapse(TTL.minusMillis(100));
+
+            membership.expireLapsedLeases();
+
+            assertThat(addressesByRank()).containsExactly("10.0.0.1:8080");
+            assertThat(membership.renewLease(a.id(), a.leaseToken()).rank()).isZero();
+        }
+
+        @Test
+        void register_againWithinASecond_stillGrantsAFullTtl() {
+            join("10.0.0.1:8080");
+            elapse(Duration.ofMillis(500));
+            Registration again = join("10.0.0.1:8080");
+            elapse(TTL.minusMillis(100));
+
+            membership.expireLapsedLeases();
+
+            assertThat(addressesByRank()).containsExactly("10.0.0.1:8080");
+            assertThat(membership.renewLease(again.id(), again.leaseToken()).rank()).isZero();
+        }
+
+        @Test
         void renewLease_afterTtl_notFoundAndMemberRemoved() {
             Registration a = join("10.0.0.1:8080");
             elapse(TTL);
