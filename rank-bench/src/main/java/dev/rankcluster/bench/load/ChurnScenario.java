@@ -25,7 +25,7 @@ final class ChurnScenario implements Scenario {
         try (ServerProcess server = ServerProcess.start(settings, "churn-server", List.of())) {
             RankApi api = server.api();
             Throughput.Measured cycles = Throughput.measure(CYCLE_THREADS, settings.measure(Duration.ofSeconds(5)),
-                    settings.measure(Duration.ofSeconds(10)), server.process(), thread -> () -> {
+                    settings.measure(Duration.ofSeconds(10)), server.process(), settings.recording("cycles"), thread -> () -> {
                         api.leave(api.register(30_000 + thread));
                         return 1;
                     });
@@ -39,7 +39,7 @@ final class ChurnScenario implements Scenario {
                 members.add(api.register(40_000 + i));
             }
             Throughput.Measured heartbeats = Throughput.measure(HEARTBEAT_THREADS, settings.measure(Duration.ofSeconds(5)),
-                    settings.measure(Duration.ofSeconds(10)), server.process(), thread -> {
+                    settings.measure(Duration.ofSeconds(10)), server.process(), settings.recording("heartbeats"), thread -> {
                         int[] next = {thread};
                         return () -> {
                             api.renew(members.get(next[0]));

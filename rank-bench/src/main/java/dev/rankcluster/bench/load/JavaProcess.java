@@ -114,6 +114,20 @@ final class JavaProcess implements AutoCloseable {
         return Long.parseLong(total.group(1));
     }
 
+    /** Starts a flight recording (JFR, profiling settings) that {@link #stopRecording} writes out. */
+    void startRecording() {
+        jcmd("JFR.start", "name=bench", "settings=profile");
+    }
+
+    void stopRecording(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        jcmd("JFR.stop", "name=bench", "filename=" + file.toAbsolutePath());
+    }
+
     /** SIGTERM (a graceful stop), then SIGKILL if the process is still there after the grace period. */
     @Override
     public void close() {

@@ -37,7 +37,7 @@ final class LoopbackScenario implements Scenario {
                     .POST(HttpRequest.BodyPublishers.ofString(DELIVERY))
                     .build();
             Throughput.Measured ceiling = Throughput.measure(THREADS, settings.measure(Duration.ofSeconds(5)),
-                    settings.measure(Duration.ofSeconds(10)), server.process(), thread -> () -> {
+                    settings.measure(Duration.ofSeconds(10)), server.process(), null, thread -> () -> {
                         expect204(http, delivery);
                         return 1;
                     });
@@ -46,7 +46,7 @@ final class LoopbackScenario implements Scenario {
 
             Registration member = server.api().register(receivers.open());
             Throughput.Measured reads = Throughput.measure(THREADS, settings.measure(Duration.ofSeconds(5)),
-                    settings.measure(Duration.ofSeconds(10)), server.process(), thread -> () -> {
+                    settings.measure(Duration.ofSeconds(10)), server.process(), settings.recording("reads"), thread -> () -> {
                         server.api().member(member.id());
                         return 1;
                     });

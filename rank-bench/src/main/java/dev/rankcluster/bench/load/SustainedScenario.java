@@ -21,7 +21,7 @@ final class SustainedScenario implements Scenario {
              SimulatedMembers members = new SimulatedMembers(server.api())) {
             members.growTo(MEMBERS);
             Throughput.Measured measured = Throughput.measure(SENDERS, settings.measure(Duration.ofSeconds(5)),
-                    settings.measure(Duration.ofSeconds(15)), server.process(), sender -> {
+                    settings.measure(Duration.ofSeconds(15)), server.process(), settings.recording("sustained"), sender -> {
                         Registration member = members.atRank(sender);
                         int[] sent = {0};
                         return () -> server.api().command(member, "sustained-" + sent[0]++).delivered();
