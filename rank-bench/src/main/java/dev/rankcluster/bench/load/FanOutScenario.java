@@ -23,7 +23,8 @@ final class FanOutScenario implements Scenario {
             for (int size : SIZES) {
                 members.growTo(size);
                 int count = settings.count(size >= 1000 ? 100 : 200);
-                FanOut.measure(server.api(), members.atRank(0), size - 1, settings.count(50), 0);
+                int warmUp = settings.count(size >= 1000 ? 50 : 100);
+                FanOut.measure(server.api(), members.atRank(0), size - 1, warmUp, 0);
                 Path recording = settings.recording("fanout-" + size);
                 if (recording != null) {
                     server.process().startRecording();
