@@ -69,11 +69,11 @@ class RankClientApplicationTests {
     }
 
     @Test
-    void actuator_onlyHealthInfoAndPrometheus() {
+    void actuator_onlyHealthInfoAndPrometheusOthersNotFoundProblems() {
         assertThat(get("/actuator/info").statusCode()).isEqualTo(200);
         assertThat(get("/actuator/prometheus").statusCode()).isEqualTo(200);
         for (String hidden : new String[] {"/actuator/env", "/actuator/beans", "/actuator/configprops", "/actuator/heapdump",
-                "/actuator/loggers", "/actuator/shutdown"}) {
+                "/actuator/loggers", "/actuator/shutdown", "/actuator/health/nothing-here", "/error"}) {
             var response = get(hidden);
             assertThat(response.statusCode()).as(hidden).isEqualTo(404);
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(

@@ -46,9 +46,9 @@ class ExecutedCommands {
         }
         log.info("Executed '{}' from {} (rank {}) at rank {}", delivery.command(), delivery.senderAddress(),
                 delivery.senderRank(), delivery.receiverRank());
-        ExecutedCommand executed = ExecutedCommand.of(delivery, clock.instant());
         synchronized (newestFirst) {
-            newestFirst.addFirst(executed);
+            // Stamped under the lock, so that the history is newest first by executedAt too.
+            newestFirst.addFirst(ExecutedCommand.of(delivery, clock.instant()));
             if (newestFirst.size() > HISTORY) {
                 newestFirst.removeLast();
             }

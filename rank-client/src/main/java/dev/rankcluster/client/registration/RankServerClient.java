@@ -8,10 +8,16 @@ import dev.rankcluster.model.LeaseRenewal;
 import dev.rankcluster.model.RankHeaders;
 import dev.rankcluster.model.Registration;
 import dev.rankcluster.model.RegistrationRequest;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -22,22 +28,37 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
-/** The rank server's API as this client calls it; every failure becomes a {@link RankServerException}. */
+/**
+ * The rank server's API as this client calls it; every failure becomes a {@link RankServerException}.
+ * <p>
+ * With several server URLs (servers sharing one store) a call that cannot reach the current server goes to the
+ * next, in order, and the one that answered becomes current: registration, heartbeats and commands carry on there
+ * with the same registration. Answers (a lost lease, a full cluster, a rate limit) are the same from every server,
+ * so only an unreachable server, or one that failed with a 5xx other than 503, makes the call move on.
+ */
 @Component
 public class RankServerClient {
 
-    private final RestClient rest;
-    private final RestClient unregisterRest;
+    private static final Logger log = LoggerFactory.getLogger(RankServerClient.class);
+
+    private final List<Server> servers;
+    private final AtomicInteger current = new AtomicInteger();
     private final Optional<String> clusterToken;
 
     public RankServerClient(RestClient.Builder builder, RankClientProperties properties, ClusterProperties cluster) {
-        this.rest = restClient(builder.clone(), properties, properties.requestTimeout());
-        this.unregisterRest = restClient(builder.clone(), properties, properties.unregisterTimeout());
+        this.servers = properties.serverUrl().stream().map(url -> new Server(url,
+                restClient(builder.clone(), url, properties.requestTimeout()),
+                restClient(builder.clone(), url, properties.unregisterTimeout()))).toList();
         this.clusterToken = cluster.tokenIfSet();
     }
 
+    /** The server the next call goes to first. */
+    public URI currentUrl() {
+        return servers.get(current.get()).url();
+    }
+
     public Registration register(RegistrationRequest request) {
-        return call(() -> rest.post()
+        return call(server -> server.rest().post()
                 .uri("/api/v1/members")
                 .headers(headers -> clusterToken.ifPresent(headers::setBearerAuth))
                 .contentType(MediaType.APPLICATION_JSON)
@@ -47,7 +68,7 @@ public class RankServerClient {
     }
 
     public LeaseRenewal renew(String memberId, String leaseToken) {
-        return call(() -> rest.put()
+        return call(server -> server.rest().put()
                 .uri("/api/v1/members/{id}/lease", memberId)
                 .header(RankHeaders.LEASE_TOKEN, leaseToken)
                 .retrieve()
@@ -55,7 +76,7 @@ public class RankServerClient {
     }
 
     public void unregister(String memberId, String leaseToken) {
-        call(() -> unregisterRest.delete()
+        call(server -> server.unregisterRest().delete()
                 .uri("/api/v1/members/{id}", memberId)
                 .header(RankHeaders.LEASE_TOKEN, leaseToken)
                 .retrieve()
@@ -63,7 +84,7 @@ public class RankServerClient {
     }
 
     public CommandReport send(CommandRequest request, String leaseToken) {
-        return call(() -> rest.post()
+        return call(server -> server.rest().post()
                 .uri("/api/v1/commands")
                 .header(RankHeaders.LEASE_TOKEN, leaseToken)
                 .contentType(MediaType.APPLICATION_JSON)
@@ -72,7 +93,35 @@ public class RankServerClient {
                 .body(CommandReport.class));
     }
 
-    private static <T> T call(Supplier<T> exchange) {
+    private <T> T call(Function<Server, T> exchange) {
+        int first = current.get();
+        RankServerException.Unavailable failure = null;
+        for (int i = 0; i < servers.size(); i++) {
+            Server server = servers.get((first + i) % servers.size());
+            try {
+                T answer = callOne(() -> exchange.apply(server));
+                answeredAfter(first, i, failure);
+                return answer;
+            } catch (RankServerException.Unavailable unreachable) {
+                failure = unreachable;
+            } catch (RankServerException answeredWithProblem) {
+                answeredAfter(first, i, failure);
+                throw answeredWithProblem;
+            }
+        }
+        throw failure;
+    }
+
+    /** The server {@code skipped} places after the current one answered: it becomes current. */
+    private void answeredAfter(int first, int skipped, RankServerException failure) {
+        int answered = (first + skipped) % servers.size();
+        if (skipped > 0 && current.compareAndSet(first, answered)) {
+            log.warn("Failed over to the rank server at {}: {} did not answer ({})", servers.get(answered).url(),
+                    servers.get(first).url(), failure.getMessage());
+        }
+    }
+
+    private static <T> T callOne(Supplier<T> exchange) {
         try {
             T answer = exchange.get();
             if (answer == null) {
@@ -87,7 +136,7 @@ public class RankServerClient {
         }
     }
 
-    private static RestClient restClient(RestClient.Builder builder, RankClientProperties properties, Duration timeout) {
+    private static RestClient restClient(RestClient.Builder builder, URI serverUrl, Duration timeout) {
         HttpClient httpClient = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
@@ -95,7 +144,7 @@ public class RankServerClient {
         var requestFactory = new JdkClientHttpRequestFactory(httpClient);
         requestFactory.setReadTimeout(timeout);
         return builder
-                .baseUrl(properties.serverUrl().toString())
+                .baseUrl(serverUrl.toString())
                 // Buffered, so that bodies go out with a Content-Length rather than chunked.
                 .requestFactory(new BufferingClientHttpRequestFactory(requestFactory))
                 .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {
@@ -113,6 +162,9 @@ public class RankServerClient {
                     ? new RankServerException.Unavailable("server answered " + status, null)
                     : new RankServerException.Refused(status);
         };
+    }
+
+    private record Server(URI url, RestClient rest, RestClient unregisterRest) {
     }
 
     /** {@code Retry-After} in seconds; the HTTP-date form is not used by the rank server. */

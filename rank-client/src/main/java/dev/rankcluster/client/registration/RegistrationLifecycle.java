@@ -56,13 +56,13 @@ class RegistrationLifecycle implements SmartLifecycle {
             }
             return localPort;
         });
-        register(port);
+        startRegistering(port);
     }
 
     /** Starts registering (in the background) the given port and the configured advertised host. */
-    void register(int port) {
+    void startRegistering(int port) {
         request = new RegistrationRequest(port, properties.advertisedHost());
-        log.info("Registering port {} with the rank server at {}", port, properties.serverUrl());
+        log.info("Registering port {} with the rank server at {}", port, server.currentUrl());
         schedule(() -> register(0, "registration"), Duration.ZERO);
     }
 
@@ -75,7 +75,7 @@ class RegistrationLifecycle implements SmartLifecycle {
             schedule(() -> heartbeat(0), nextHeartbeat(registration.leaseTtlMs(), sentAt));
         } catch (RankServerException e) {
             Duration delay = backoff.delay(attempt, e.retryAfter());
-            log.warn("{} at {} failed ({}), retrying in {} ms", capitalized(what), properties.serverUrl(),
+            log.warn("{} at {} failed ({}), retrying in {} ms", capitalized(what), server.currentUrl(),
                     e.getMessage(), delay.toMillis());
             schedule(() -> register(attempt + 1, what), delay);
         }
@@ -104,7 +104,7 @@ class RegistrationLifecycle implements SmartLifecycle {
             Duration period = heartbeatPeriod(registration.leaseTtlMs());
             Duration delay = backoff.delay(failures, e.retryAfter());
             Duration retryIn = delay.compareTo(period) < 0 ? delay : period;
-            log.warn("Heartbeat to {} failed ({}), retrying in {} ms", properties.serverUrl(), e.getMessage(),
+            log.warn("Heartbeat to {} failed ({}), retrying in {} ms", server.currentUrl(), e.getMessage(),
                     retryIn.toMillis());
             schedule(() -> heartbeat(failures + 1), retryIn);
         }

@@ -19,8 +19,9 @@ class ProblemErrorController implements ErrorController {
 
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+        // Asked for directly, the error page is just a page that does not exist.
         int status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code && code >= 400
-                ? code : 500;
+                ? code : 404;
         ProblemType type = Problems.forStatus(status);
         ProblemDetail problem = Problems.of(type, type.title());
         problem.setStatus(status);

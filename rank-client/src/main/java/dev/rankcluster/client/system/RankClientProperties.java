@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of a rank client ({@code rank.client.*}), checked at start-up.
  *
- * @param serverUrl         base URL of the rank server (env {@code RANK_CLIENT_SERVER_URL})
+ * @param serverUrl         base URL of the rank server (env {@code RANK_CLIENT_SERVER_URL}), or several separated by
+ *                          commas: servers sharing one store; an unreachable one fails over to the next
  * @param advertisedPort    port sent in the registration; unset means the port this client's web server listens on
  * @param advertisedHost    host sent in the registration (honoured only by a server that trusts advertised hosts)
  * @param sendEnabled       whether this client sends random commands at all
@@ -30,7 +31,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("rank.client")
 public record RankClientProperties(
-        @DefaultValue("http://localhost:8080") @NotNull URI serverUrl,
+        @DefaultValue("http://localhost:8080") @NotEmpty List<URI> serverUrl,
         @Min(1) @Max(65535) Integer advertisedPort,
         String advertisedHost,
         @DefaultValue("true") boolean sendEnabled,
@@ -42,6 +43,7 @@ public record RankClientProperties(
         @DefaultValue("2s") @NotNull Duration unregisterTimeout) {
 
     public RankClientProperties {
+        serverUrl = serverUrl == null ? null : List.copyOf(serverUrl);
         commands = commands == null ? null : List.copyOf(commands);
         advertisedHost = advertisedHost == null || advertisedHost.isBlank() ? null : advertisedHost.strip();
     }
@@ -50,10 +52,10 @@ public record RankClientProperties(
         return advertisedPort == null ? OptionalInt.empty() : OptionalInt.of(advertisedPort);
     }
 
-    @AssertTrue(message = "must be an absolute http or https URL, such as http://localhost:8080")
+    @AssertTrue(message = "must be absolute http or https URLs, such as http://localhost:8080 (several: comma-separated)")
     public boolean isServerUrlHttp() {
-        return serverUrl == null || (serverUrl.isAbsolute() && serverUrl.getHost() != null
-                && ("http".equals(serverUrl.getScheme()) || "https".equals(serverUrl.getScheme())));
+        return serverUrl == null || serverUrl.stream().allMatch(url -> url.isAbsolute() && url.getHost() != null
+                && ("http".equals(url.getScheme()) || "https".equals(url.getScheme())));
     }
 
     @AssertTrue(message = "send-interval-min must be positive and send-interval-max at least send-interval-min")

@@ -128,6 +128,11 @@ class DeliveryControllerTests {
     }
 
     @Test
+    void executed_onlyHtmlAcceptable_answersNotAcceptableProblem() {
+        assertProblem(mvc.get().uri("/api/v1/commands").accept(MediaType.TEXT_HTML).exchange(), ProblemType.NOT_ACCEPTABLE);
+    }
+
+    @Test
     void receive_wrongMethod_answersMethodNotAllowedProblem() {
         assertProblem(mvc.method(HttpMethod.DELETE).uri("/api/v1/commands").exchange(), ProblemType.METHOD_NOT_ALLOWED);
     }

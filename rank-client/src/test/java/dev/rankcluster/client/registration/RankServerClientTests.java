@@ -13,6 +13,7 @@ import dev.rankcluster.model.Registration;
 import dev.rankcluster.model.RegistrationRequest;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -122,5 +123,69 @@ class RankServerClientTests {
 
         assertThatThrownBy(() -> clientWithToken(null).renew("m-1", "token"))
                 .isInstanceOf(RankServerException.Unavailable.class);
+    }
+
+    @Nested
+    class Failover {
+
+        private final FakeRankServer second = FakeRankServer.start();
+
+        @AfterEach
+        void stopSecond() {
+            second.close();
+        }
+
+        private RankServerClient clientOfBoth() {
+            return new RankServerClient(RestClient.builder(), TestProperties.clientOf(server.url(), second.url()),
+                    new ClusterProperties(null));
+        }
+
+        @Test
+        void register_firstServerDown_registersThroughNextWhichStaysCurrent() {
+            var client = clientOfBoth();
+            server.close();
+
+            Registration registration = client.register(RegistrationRequest.forPort(9001));
+            client.renew(registration.id(), registration.leaseToken());
+
+            assertThat(client.currentUrl()).isEqualTo(second.url());
+            assertThat(second.count("POST", "/api/v1/members")).isEqualTo(1);
+            assertThat(second.count("PUT", "/api/v1/members/")).isEqualTo(1);
+        }
+
+        @Test
+        void renew_currentServerFailsWith5xx_sameLeaseGoesToNext() {
+            var client = clientOfBoth();
+            Registration registration = client.register(RegistrationRequest.forPort(9001));
+            server.failAlways("PUT", "/api/v1/members/", 502);
+
+            assertThatThrownBy(() -> client.renew(registration.id(), registration.leaseToken()))
+                    .as("the second server does not share this fake's members").isInstanceOf(RankServerException.LeaseLost.class);
+
+            var renewal = second.requests("PUT", "/api/v1/members/").getFirst();
+            assertThat(renewal.path()).isEqualTo("/api/v1/members/" + registration.id() + "/lease");
+            assertThat(renewal.header(RankHeaders.LEASE_TOKEN)).contains(registration.leaseToken());
+            assertThat(client.currentUrl()).isEqualTo(second.url());
+        }
+
+        @Test
+        void send_serverBusy_noFailoverSinceEveryServerSharesTheAnswer() {
+            var client = clientOfBoth();
+            server.failNext("POST", "/api/v1/commands", 1, 429, "1");
+
+            assertThatThrownBy(() -> client.send(CommandRequest.toAllBelow("m-1", "ping"), "token"))
+                    .isInstanceOf(RankServerException.Busy.class);
+            assertThat(second.requests()).isEmpty();
+            assertThat(client.currentUrl()).isEqualTo(server.url());
+        }
+
+        @Test
+        void renew_everyServerDown_unavailable() {
+            var client = clientOfBoth();
+            server.close();
+            second.close();
+
+            assertThatThrownBy(() -> client.renew("m-1", "token")).isInstanceOf(RankServerException.Unavailable.class);
+        }
     }
 }

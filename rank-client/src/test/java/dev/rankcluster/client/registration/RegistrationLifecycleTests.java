@@ -65,7 +65,7 @@ class RegistrationLifecycleTests {
                 new RankServerClient(RestClient.builder(), properties, new ClusterProperties(null)), state, properties);
         lifecycle.start();
 
-        lifecycle.register(PORT);
+        lifecycle.startRegistering(PORT);
         await().atMost(WITHIN).until(() -> countMatches(output.getOut(), "Registration at .* failed") >= 3);
         assertThat(state.current()).isEmpty();
 
@@ -82,7 +82,7 @@ class RegistrationLifecycleTests {
         server = FakeRankServer.start();
         server.failNext("POST", "/api/v1/members", 2, 503, "0");
         server.failNext("POST", "/api/v1/members", 1, 500, null);
-        lifecycleFor(server).register(PORT);
+        lifecycleFor(server).startRegistering(PORT);
 
         awaitRegistered();
 
@@ -93,7 +93,7 @@ class RegistrationLifecycleTests {
     @Test
     void register_body_carriesPortAndNoBearerWithoutClusterToken() {
         server = FakeRankServer.start();
-        lifecycleFor(server).register(PORT);
+        lifecycleFor(server).startRegistering(PORT);
 
         awaitRegistered();
 
@@ -105,7 +105,7 @@ class RegistrationLifecycleTests {
     @Test
     void heartbeat_leaseKept_renewsWithLeaseTokenEveryThirdOfTheTtl(CapturedOutput output) {
         server = FakeRankServer.start().leaseTtl(Duration.ofSeconds(3)).expireLeases(true);
-        lifecycleFor(server).register(PORT);
+        lifecycleFor(server).startRegistering(PORT);
         Registration registration = awaitRegistered();
 
         await().atMost(WITHIN).until(() -> server.count("PUT", "/api/v1/members/") >= 3);
@@ -129,7 +129,7 @@ class RegistrationLifecycleTests {
     @Test
     void heartbeat_leaseUnknown404_registersAgainAndLogsIt(CapturedOutput output) {
         server = FakeRankServer.start().leaseTtl(Duration.ofMillis(300));
-        lifecycleFor(server).register(PORT);
+        lifecycleFor(server).startRegistering(PORT);
         Registration first = awaitRegistered();
 
         server.addMember("10.0.0.9:8080");
@@ -146,7 +146,7 @@ class RegistrationLifecycleTests {
     @Test
     void heartbeat_leaseTakenOver403_registersAgain(CapturedOutput output) {
         server = FakeRankServer.start().leaseTtl(Duration.ofMillis(300));
-        lifecycleFor(server).register(PORT);
+        lifecycleFor(server).startRegistering(PORT);
         Registration first = awaitRegistered();
 
         server.reissueTokens();
@@ -164,7 +164,7 @@ class RegistrationLifecycleTests {
         server = FakeRankServer.start().leaseTtl(Duration.ofMillis(300));
         server.addMember("10.0.0.1:8080");
         server.addMember("10.0.0.2:8080");
-        lifecycleFor(server).register(PORT);
+        lifecycleFor(server).startRegistering(PORT);
         assertThat(awaitRegistered().rank()).isEqualTo(2);
 
         server.removeRank(0);
@@ -176,7 +176,7 @@ class RegistrationLifecycleTests {
     @Test
     void heartbeat_serverFailing_keepsRegistrationAndRetries(CapturedOutput output) {
         server = FakeRankServer.start().leaseTtl(Duration.ofSeconds(3));
-        lifecycleFor(server).register(PORT);
+        lifecycleFor(server).startRegistering(PORT);
         Registration registration = awaitRegistered();
         server.failNext("PUT", "/api/v1/members/", 3, 500, null);
 
@@ -190,7 +190,7 @@ class RegistrationLifecycleTests {
     @Test
     void stop_registered_unregistersWithLeaseTokenAndLogs(CapturedOutput output) {
         server = FakeRankServer.start();
-        lifecycleFor(server).register(PORT);
+        lifecycleFor(server).startRegistering(PORT);
         Registration registration = awaitRegistered();
 
         lifecycle.stop();
@@ -208,7 +208,7 @@ class RegistrationLifecycleTests {
     @Test
     void stop_serverHangs_givesUpAfterUnregisterTimeout(CapturedOutput output) {
         server = FakeRankServer.start();
-        lifecycleFor(server).register(PORT);
+        lifecycleFor(server).startRegistering(PORT);
         awaitRegistered();
         server.hang("DELETE");
 
@@ -220,7 +220,7 @@ class RegistrationLifecycleTests {
     @Test
     void logs_wholeLifecycle_neverShowLeaseToken(CapturedOutput output) {
         server = FakeRankServer.start().leaseTtl(Duration.ofMillis(300));
-        lifecycleFor(server).register(PORT);
+        lifecycleFor(server).startRegistering(PORT);
         Registration registration = awaitRegistered();
         await().atMost(WITHIN).until(() -> server.count("PUT", "/api/v1/members/") >= 2);
 

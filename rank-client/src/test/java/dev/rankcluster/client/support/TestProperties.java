@@ -11,13 +11,13 @@ public final class TestProperties {
     private TestProperties() {
     }
 
-    public static RankClientProperties clientOf(URI serverUrl) {
-        return new RankClientProperties(serverUrl, null, null, false, Duration.ofMillis(50), Duration.ofMillis(100),
+    public static RankClientProperties clientOf(URI... serverUrls) {
+        return new RankClientProperties(List.of(serverUrls), null, null, false, Duration.ofMillis(50), Duration.ofMillis(100),
                 List.of("flush-cache", "ping"), Duration.ofSeconds(5), Duration.ofMillis(300));
     }
 
     public static RankClientProperties sendingTo(URI serverUrl, Duration min, Duration max, List<String> commands) {
-        return new RankClientProperties(serverUrl, null, null, true, min, max, commands, Duration.ofSeconds(5),
+        return new RankClientProperties(List.of(serverUrl), null, null, true, min, max, commands, Duration.ofSeconds(5),
                 Duration.ofMillis(300));
     }
 }

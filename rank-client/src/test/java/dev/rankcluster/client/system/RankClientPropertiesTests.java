@@ -30,7 +30,7 @@ class RankClientPropertiesTests {
     void bind_nothingSet_contractDefaults() {
         runner.run(context -> {
             RankClientProperties properties = context.getBean(RankClientProperties.class);
-            assertThat(properties.serverUrl()).isEqualTo(URI.create("http://localhost:8080"));
+            assertThat(properties.serverUrl()).containsExactly(URI.create("http://localhost:8080"));
             assertThat(properties.advertisedPortIfSet()).isEmpty();
             assertThat(properties.advertisedHost()).isNull();
             assertThat(properties.sendEnabled()).isTrue();
@@ -51,7 +51,7 @@ class RankClientPropertiesTests {
                                         "RANK_CLIENT_SEND_INTERVAL_MAX", "20s",
                                         "RANK_CLIENT_COMMANDS", "warm-up,ping"))))
                 .run(context -> {
-                    assertThat(context.getBean(RankClientProperties.class).serverUrl()).isEqualTo(URI.create("http://server:8080"));
+                    assertThat(context.getBean(RankClientProperties.class).serverUrl()).containsExactly(URI.create("http://server:8080"));
                     assertThat(context.getBean(RankClientProperties.class).sendIntervalMax()).isEqualTo(Duration.ofSeconds(20));
                     assertThat(context.getBean(RankClientProperties.class).commands()).containsExactly("warm-up", "ping");
                     assertThat(context.getBean(ClusterProperties.class).tokenIfSet()).contains("s3cret");

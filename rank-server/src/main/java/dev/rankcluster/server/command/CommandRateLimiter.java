@@ -1,65 +1,21 @@
 package dev.rankcluster.server.command;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rankcluster.model.ProblemType;
 import dev.rankcluster.server.system.ProblemException;
-import dev.rankcluster.server.system.RankServerProperties;
 import java.time.Duration;
-import org.springframework.stereotype.Component;
 
 /**
- * At most {@code rank.server.max-commands-per-second} commands per member: a token bucket per member that
- * holds one second's worth and refills continuously, so that one member cannot amplify its fan-out at will.
+ * At most {@code rank.server.max-commands-per-second} commands per member, so that one member cannot amplify
+ * its fan-out at will. The limit holds per member whichever server the commands go through: the Redis store
+ * keeps the allowance in Redis.
  */
-@Component
-class CommandRateLimiter {
-
-    private final int perSecond;
-    private final Ticker ticker;
-    private final Cache<String, Bucket> buckets;
-
-    CommandRateLimiter(RankServerProperties properties, Ticker ticker) {
-        this.perSecond = properties.maxCommandsPerSecond();
-        this.ticker = ticker;
-        this.buckets = Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(1)).ticker(ticker).build();
-    }
+public interface CommandRateLimiter {
 
     /** Takes one command from the member's allowance, or refuses with {@code 429} and when to retry. */
-    void acquire(String memberId) {
-        long now = ticker.read();
-        long waitNanos = buckets.get(memberId, id -> new Bucket(perSecond, now)).take(now);
-        if (waitNanos > 0) {
-            throw ProblemException.retryLater(ProblemType.RATE_LIMITED,
-                    "a member may send at most %d commands per second; try again shortly".formatted(perSecond),
-                    Duration.ofNanos(waitNanos));
-        }
-    }
+    void acquire(String memberId);
 
-    private static final class Bucket {
-
-        private static final double NANOS_PER_SECOND = 1e9;
-
-        private final int capacity;
-        private double tokens;
-        private long updatedAt;
-
-        Bucket(int capacity, long now) {
-            this.capacity = capacity;
-            this.tokens = capacity;
-            this.updatedAt = now;
-        }
-
-        /** Zero when a token was taken, else the nanoseconds until one is available. */
-        synchronized long take(long now) {
-            tokens = Math.min(capacity, tokens + (now - updatedAt) * capacity / NANOS_PER_SECOND);
-            updatedAt = Math.max(updatedAt, now);
-            if (tokens >= 1) {
-                tokens -= 1;
-                return 0;
-            }
-            return (long) Math.ceil((1 - tokens) * NANOS_PER_SECOND / capacity);
-        }
+    static ProblemException rateLimited(int perSecond, Duration retryAfter) {
+        return ProblemException.retryLater(ProblemType.RATE_LIMITED,
+                "a member may send at most %d commands per second; try again shortly".formatted(perSecond), retryAfter);
     }
 }

@@ -3,6 +3,8 @@ package dev.rankcluster.server.events;
 import dev.rankcluster.model.ChangeReason;
 import dev.rankcluster.server.membership.Membership;
 import dev.rankcluster.server.membership.RankingSnapshot;
+import dev.rankcluster.server.membership.TreeSnapshot;
+import dev.rankcluster.server.system.ProblemException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -31,8 +33,17 @@ class EventBroadcaster implements SmartLifecycle {
     private volatile boolean running;
 
     EventBroadcaster(Membership membership) {
-        RankingSnapshot snapshot = membership.snapshot();
+        RankingSnapshot snapshot = startingRanking(membership);
         this.latest = new RankingChanged(snapshot.epoch(), ChangeReason.SNAPSHOT, null, snapshot);
+    }
+
+    /** A shared store that does not answer yet starts the stream empty; its snapshot follows once it answers. */
+    private static RankingSnapshot startingRanking(Membership membership) {
+        try {
+            return membership.snapshot();
+        } catch (ProblemException unavailable) {
+            return TreeSnapshot.INITIAL;
+        }
     }
 
     SseEmitter subscribe(String lastEventId) {
@@ -52,8 +63,13 @@ class EventBroadcaster implements SmartLifecycle {
     @EventListener
     void on(RankingChanged change) {
         synchronized (lock) {
-            if (change.epoch() <= latest.epoch()) {
+            // A snapshot below the latest epoch: the shared store started again (Redis lost its data).
+            boolean restarted = change.reason() == ChangeReason.SNAPSHOT && change.epoch() < latest.epoch();
+            if (change.epoch() <= latest.epoch() && !restarted) {
                 return;
+            }
+            if (restarted) {
+                history.clear();
             }
             history.put(change.epoch(), change);
             while (history.size() > HISTORY) {

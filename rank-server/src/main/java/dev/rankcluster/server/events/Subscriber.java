@@ -104,9 +104,10 @@ final class Subscriber {
 
     private boolean sendPending() throws IOException {
         boolean sent = false;
-        for (RankingChanged latest = broadcaster.latest(); cursor < latest.epoch() && !closed.get();
+        for (RankingChanged latest = broadcaster.latest(); cursor != latest.epoch() && !closed.get();
              latest = broadcaster.latest()) {
-            RankingChanged next = broadcaster.changeOf(cursor + 1);
+            // Ahead of the latest epoch: the store started again, so the watcher gets the ranking afresh.
+            RankingChanged next = cursor < latest.epoch() ? broadcaster.changeOf(cursor + 1) : null;
             if (next == null) {
                 sendSnapshot(latest);
             } else {

@@ -20,10 +20,18 @@ class ProblemErrorController implements ErrorController {
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        if (code == null) {
+            // Asked for directly, not forwarded by the container: there is no such endpoint.
+            return problem(ProblemType.NOT_FOUND, 404, "no such endpoint: " + request.getRequestURI());
+        }
         int status = code instanceof Integer value && value >= 400 ? value : 500;
         ProblemType type = ProblemTypes.forStatus(status);
         String detail = status >= 500 ? "the server failed to handle the request; the cause is in its log"
                 : "the request was refused: " + type.title().toLowerCase(java.util.Locale.ROOT);
+        return problem(type, status, detail);
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(ProblemType type, int status, String detail) {
         ProblemDetail problem = ProblemException.problem(type, detail);
         problem.setStatus(status);
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);

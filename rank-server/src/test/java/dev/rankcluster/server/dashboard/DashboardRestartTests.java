@@ -59,7 +59,7 @@ class DashboardRestartTests {
     private static ConfigurableApplicationContext startServer(int port) {
         return new SpringApplicationBuilder(RankServerApplication.class).run(
                 "--server.port=" + port, "--server.address=127.0.0.1",
-                // Open event streams must not hold the old server up for a graceful-shutdown period.
+                // Gone at once, as after a crash: the page must notice without the server saying goodbye.
                 "--server.shutdown=immediate", "--spring.main.banner-mode=off");
     }
 

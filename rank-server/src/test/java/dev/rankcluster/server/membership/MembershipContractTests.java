@@ -57,7 +57,7 @@ public abstract class MembershipContractTests {
     }
 
     protected static void eventually(ThrowingRunnable assertion) {
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).untilAsserted(assertion);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).ignoreExceptions().untilAsserted(assertion);
     }
 
     protected void eventuallyLastChange(ChangeReason reason, String address, long epoch) {

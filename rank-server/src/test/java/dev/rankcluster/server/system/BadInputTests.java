@@ -107,6 +107,7 @@ class BadInputTests extends RankServerTestBase {
                 new Row("command: text/plain", "POST", commands, "text/plain", "{}", false, List.of(lowToken),
                         ProblemType.UNSUPPORTED_MEDIA_TYPE),
                 row("unknown path", "GET", "/api/v1/nothing-here", null, ProblemType.NOT_FOUND),
+                row("the container's error page asked for directly", "GET", "/error", null, ProblemType.NOT_FOUND),
                 row("wrong method", "PATCH", members, "{}", ProblemType.METHOD_NOT_ALLOWED),
                 row("not acceptable", "GET", members, null, ProblemType.NOT_ACCEPTABLE, "Accept:application/xml"),
                 row("actuator env is not exposed", "GET", "/actuator/env", null, ProblemType.NOT_FOUND));

@@ -21,7 +21,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.util.StreamUtils;
 
 /**
- * Runs the membership's Lua scripts ({@code src/main/resources/redis/}) on Redis. Each script is one atomic
+ * Runs the Redis store's Lua scripts ({@code src/main/resources/redis/}) on Redis. Each script is one atomic
  * step; a Redis that does not answer turns into {@code 503 service-unavailable}, and nothing was written.
  */
 final class MembershipScripts {
@@ -32,7 +32,7 @@ final class MembershipScripts {
     private static final Logger log = LoggerFactory.getLogger(MembershipScripts.class);
 
     enum Script {
-        REGISTER, RENEW, REMOVE, COMMAND_TARGETS, RECORD_DELIVERY, FIND, RANKING, REAP;
+        REGISTER, RENEW, REMOVE, COMMAND_TARGETS, RECORD_DELIVERY, FIND, RANKING, REAP, COMMAND_RATE;
 
         String file() {
             return "redis/" + name().toLowerCase(Locale.ROOT).replace('_', '-') + ".lua";

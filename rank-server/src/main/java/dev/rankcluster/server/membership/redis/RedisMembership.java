@@ -51,16 +51,18 @@ public final class RedisMembership implements Membership {
 
     private final MembershipScripts scripts;
     private final RankingFeed feed;
+    private final RankingSubscription subscription;
     private final int maxMembers;
     private final long leaseTtlMs;
     private final int maxFailedDeliveries;
     private final Clock clock;
     private final long pauseThresholdMs = PauseAwareTicker.PAUSE_THRESHOLD.toMillis();
 
-    RedisMembership(MembershipScripts scripts, RankingFeed feed, int maxMembers, Duration leaseTtl,
-                    int maxFailedDeliveries, Clock clock) {
+    RedisMembership(MembershipScripts scripts, RankingFeed feed, RankingSubscription subscription, int maxMembers,
+                    Duration leaseTtl, int maxFailedDeliveries, Clock clock) {
         this.scripts = scripts;
         this.feed = feed;
+        this.subscription = subscription;
         this.maxMembers = maxMembers;
         this.leaseTtlMs = leaseTtl.toMillis();
         this.maxFailedDeliveries = maxFailedDeliveries;
@@ -155,7 +157,9 @@ public final class RedisMembership implements Membership {
             log.warn("No server swept the leases for {}: every one of the {} leases gets a fresh TTL",
                     reply.number(2) < 0 ? "a while" : reply.number(2) + " ms", renewed);
         }
-        feed.check(reply.number(0));
+        if (subscription.subscribed()) {
+            feed.check(reply.number(0));
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.rankcluster.server.membership.redis;
 
+import dev.rankcluster.server.command.CommandRateLimiter;
 import dev.rankcluster.server.membership.Membership;
 import dev.rankcluster.server.system.PauseAwareTicker;
 import dev.rankcluster.server.system.RankServerProperties;
@@ -14,11 +15,8 @@ import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBui
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /** {@code rank.server.store=redis}: the membership lives in Redis ({@code spring.data.redis.*}), shared by every server. */
 @Configuration(proxyBeanMethods = false)
@@ -36,20 +34,20 @@ class RedisStoreConfiguration {
     }
 
     @Bean
-    RedisMessageListenerContainer rankingFeedSubscription(RedisConnectionFactory redis, RankingFeed feed) {
-        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-        container.setConnectionFactory(redis);
-        // Handing each message straight to the feed keeps Redis's order; the feed applies them on its own thread.
-        container.setTaskExecutor(new SyncTaskExecutor());
-        container.setRecoveryInterval(Duration.ofSeconds(1).toMillis());
-        container.addMessageListener(feed, new ChannelTopic(MembershipScripts.CHANGES_CHANNEL));
-        return container;
+    RankingSubscription rankingSubscription(RedisConnectionFactory redis, RankingFeed feed) {
+        return new RankingSubscription(redis, feed);
     }
 
     @Bean
-    Membership membership(MembershipScripts scripts, RankingFeed feed, RankServerProperties properties, Clock clock) {
-        return new RedisMembership(scripts, feed, properties.maxMembers(), properties.leaseTtl(),
+    Membership membership(MembershipScripts scripts, RankingFeed feed, RankingSubscription subscription,
+                          RankServerProperties properties, Clock clock) {
+        return new RedisMembership(scripts, feed, subscription, properties.maxMembers(), properties.leaseTtl(),
                 properties.maxFailedDeliveries(), clock);
+    }
+
+    @Bean
+    CommandRateLimiter commandRateLimiter(MembershipScripts scripts, RankServerProperties properties) {
+        return new RedisCommandRateLimiter(scripts, properties.maxCommandsPerSecond());
     }
 
     @Bean

@@ -1,8 +1,10 @@
 package dev.rankcluster.server.membership.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rankcluster.model.ChangeReason;
+import dev.rankcluster.model.ProblemType;
 import dev.rankcluster.model.RankedMember;
 import dev.rankcluster.model.Registration;
 import dev.rankcluster.server.events.RankingChanged;
@@ -11,6 +13,7 @@ import dev.rankcluster.server.membership.MembershipContractTests;
 import dev.rankcluster.server.support.RecordedEvents;
 import dev.rankcluster.server.support.RedisServer;
 import dev.rankcluster.server.system.PauseAwareTicker;
+import dev.rankcluster.server.system.ProblemException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +34,6 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
  * The membership contract against the Redis store on a real {@code redis-server}, and what only a shared store
@@ -67,7 +69,7 @@ class RedisMembershipTests extends MembershipContractTests {
     static LettuceConnectionFactory connections;
     static StringRedisTemplate template;
 
-    final List<RedisMessageListenerContainer> subscriptions = new ArrayList<>();
+    final List<RankingSubscription> subscriptions = new ArrayList<>();
     final List<RankingFeed> feeds = new ArrayList<>();
 
     @BeforeAll
@@ -90,10 +92,8 @@ class RedisMembershipTests extends MembershipContractTests {
     }
 
     @AfterEach
-    void stopServersAndEmptyRedis() throws Exception {
-        for (RedisMessageListenerContainer subscription : subscriptions) {
-            subscription.destroy();
-        }
+    void stopServersAndEmptyRedis() {
+        subscriptions.forEach(RankingSubscription::stop);
         feeds.forEach(RankingFeed::close);
         redis.flushAll();
     }
@@ -109,11 +109,11 @@ class RedisMembershipTests extends MembershipContractTests {
         MembershipScripts scripts = wiring.membershipScripts(template);
         RankingFeed feed = wiring.rankingFeed(scripts, publishedTo, PauseAwareTicker.system());
         feeds.add(feed);
-        RedisMessageListenerContainer subscription = wiring.rankingFeedSubscription(connections, feed);
-        subscription.afterPropertiesSet();
+        RankingSubscription subscription = wiring.rankingSubscription(connections, feed);
         subscription.start();
         subscriptions.add(subscription);
-        RedisMembership membership = new RedisMembership(scripts, feed, maxMembers, TTL, MAX_FAILED_DELIVERIES, CLOCK);
+        RedisMembership membership = new RedisMembership(scripts, feed, subscription, maxMembers, TTL,
+                MAX_FAILED_DELIVERIES, CLOCK);
         membership.expireLapsedLeases();
         return membership;
     }
@@ -198,6 +198,28 @@ class RedisMembershipTests extends MembershipContractTests {
     }
 
     @Nested
+    class CommandRate {
+
+        @Test
+        void acquire_throughTwoServers_oneAllowancePerMember() {
+            RedisCommandRateLimiter a = new RedisCommandRateLimiter(new MembershipScripts(template), 5);
+            RedisCommandRateLimiter b = new RedisCommandRateLimiter(new MembershipScripts(template), 5);
+            for (int i = 0; i < 5; i++) {
+                (i % 2 == 0 ? a : b).acquire("member-1");
+            }
+
+            for (RedisCommandRateLimiter server : List.of(a, b)) {
+                assertThatThrownBy(() -> server.acquire("member-1")).isInstanceOfSatisfying(ProblemException.class,
+                        problem -> {
+                            assertThat(problem.type()).isEqualTo(ProblemType.RATE_LIMITED);
+                            assertThat(problem.getHeaders().getFirst("Retry-After")).isEqualTo("1");
+                        });
+            }
+            b.acquire("member-2");
+        }
+    }
+
+    @Nested
     class Outages {
 
         @Test
@@ -266,6 +288,40 @@ class RedisMembershipTests extends MembershipContractTests {
                     assertThat(change.epoch()).isEqualTo(1);
                 });
             });
+        }
+
+        @Test
+        void subscription_redisAwayWhenServerStarts_subscribesOnceItAnswers() {
+            RedisServer late = RedisServer.startOnFreePort();
+            late.stop();
+            var lateConnections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", late.port()));
+            lateConnections.afterPropertiesSet();
+            lateConnections.start();
+            try {
+                RedisStoreConfiguration wiring = new RedisStoreConfiguration();
+                MembershipScripts scripts = wiring.membershipScripts(new StringRedisTemplate(lateConnections));
+                RankingFeed feed = wiring.rankingFeed(scripts, events, PauseAwareTicker.system());
+                feeds.add(feed);
+                RankingSubscription subscription = wiring.rankingSubscription(lateConnections, feed);
+                subscription.start();
+                subscriptions.add(subscription);
+                RedisMembership server = new RedisMembership(scripts, feed, subscription, 5, TTL, MAX_FAILED_DELIVERIES,
+                        CLOCK);
+                server.expireLapsedLeases();
+                assertThat(subscription.subscribed()).isFalse();
+
+                late.start();
+                eventually(() -> {
+                    server.expireLapsedLeases();
+                    assertThat(subscription.subscribed()).isTrue();
+                });
+                server.register("10.0.0.9:8080");
+                eventuallyLastChange(ChangeReason.JOINED, "10.0.0.9:8080", 1);
+            } finally {
+                subscriptions.forEach(RankingSubscription::stop);
+                lateConnections.destroy();
+                late.stop();
+            }
         }
 
         @Test

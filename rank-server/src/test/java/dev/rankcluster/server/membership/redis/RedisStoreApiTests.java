@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rankcluster.model.ProblemType;
 import dev.rankcluster.server.support.RankServerTestBase;
+import dev.rankcluster.server.support.Receiver;
 import dev.rankcluster.server.support.RedisServer;
+import dev.rankcluster.server.support.SseClient;
 import dev.rankcluster.server.support.ServerHttp.Response;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +46,50 @@ class RedisStoreApiTests extends RankServerTestBase {
         Response health = http.get("/actuator/health");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().path("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void command_redisStore_deliveredToLowerRanksUntilRateLimited() {
+        try (Receiver lower = new Receiver()) {
+            JsonNode sender = register(9306);
+            register(lower.port());
+            String body = "{\"senderId\": \"%s\", \"command\": \"%%s\"}".formatted(sender.path("id").asString());
+            String lease = sender.path("leaseToken").asString();
+
+            Response report = http.postJson("/api/v1/commands", body.formatted("go"), "X-Lease-Token", lease);
+
+            assertThat(report.status()).isEqualTo(200);
+            assertThat(report.json().path("targets").asInt()).isEqualTo(1);
+            assertThat(report.json().path("delivered").asInt()).isEqualTo(1);
+            assertThat(lower.received()).singleElement().satisfies(delivery -> assertThat(delivery.body()).contains("\"go\""));
+            Response limited = null;
+            for (int i = 0; i < 10 && limited == null; i++) {
+                Response next = http.postJson("/api/v1/commands", body.formatted("again"), "X-Lease-Token", lease);
+                limited = next.status() == 429 ? next : null;
+            }
+            assertThat(limited).as("refused within 10 commands").isNotNull();
+            assertProblem(limited, ProblemType.RATE_LIMITED);
+        }
+    }
+
+    @Test
+    void events_redisLostItsData_watcherGetsTheEmptySnapshotThenEveryChange() throws Exception {
+        register(9304);
+        try (SseClient events = new SseClient(port, null)) {
+            assertThat(events.next().json().path("members").size()).isEqualTo(1);
+            redis.stop();
+            redis.start(); // empty: the epoch starts again from 0
+
+            SseClient.Event snapshot = events.next();
+            assertThat(snapshot.id()).isEqualTo("0");
+            assertThat(snapshot.json().path("reason").asString()).isEqualTo("snapshot");
+            assertThat(snapshot.json().path("members").size()).isZero();
+            register(9305);
+            SseClient.Event joined = events.next();
+            assertThat(joined.id()).isEqualTo("1");
+            assertThat(joined.json().path("reason").asString()).isEqualTo("joined");
+            assertThat(joined.json().path("address").asString()).isEqualTo("127.0.0.1:9305");
+        }
     }
 
     @Test

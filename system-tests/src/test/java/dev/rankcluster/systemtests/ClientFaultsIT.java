@@ -1,0 +1,112 @@
+package dev.rankcluster.systemtests;
+
+import static dev.rankcluster.systemtests.Cluster.without;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What a container runtime does to client processes: {@code docker stop} (SIGTERM), {@code docker kill}
+ * (SIGKILL), {@code docker pause} or a long GC (SIGSTOP, then SIGCONT). The tests share one server; each starts
+ * from three ranked clients, starting new ones for those a previous test stopped, and hits the middle one so
+ * that the one below it must be promoted.
+ */
+class ClientFaultsIT {
+
+    /** Short, so that expiries come quickly; long enough that a client starved of CPU for a second keeps its lease. */
+    private static final Duration LEASE_TTL = Duration.ofSeconds(3);
+
+    /** The contract's bound for a silent client (one TTL + 1 s), plus a second for polling on busy cores. */
+    private static final Duration EXPIRY = LEASE_TTL.plusSeconds(2);
+
+    @RegisterExtension
+    static final Cluster cluster = new Cluster(LEASE_TTL);
+
+    private static RankServer server;
+
+    private ServerEvents events;
+    private List<String> before;
+    private long epochBefore;
+    private RankClient victim;
+    private RankClient below;
+
+    @BeforeAll
+    static void startServer() {
+        server = cluster.startServer();
+    }
+
+    @BeforeEach
+    void threeRankedClients() {
+        cluster.ensureLiveClients(3);
+        var live = cluster.liveClients().stream().map(RankClient::address).toList();
+        await().atMost(EXPIRY).untilAsserted(() -> assertThat(server.addresses()).containsExactlyInAnyOrderElementsOf(live));
+        events = server.subscribeToEvents();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !events.rankings().isEmpty());
+        var ranking = server.ranking();
+        epochBefore = ranking.epoch();
+        before = RankServer.addressesOf(ranking);
+        victim = cluster.client(before.get(1));
+        below = cluster.client(before.get(2));
+    }
+
+    @AfterEach
+    void stopWatchingAndThaw() {
+        if (events != null) {
+            events.close();
+        }
+        if (victim != null && victim.process().isFrozen()) {
+            victim.process().resume();
+        }
+    }
+
+    @Test
+    void sigterm_clientLeavesTheRankingWithinTwoSeconds_othersDense() {
+        victim.process().terminate();
+
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(server.addresses()).isEqualTo(without(before, victim)));
+        assertThat(victim.process().awaitExit(Duration.ofSeconds(10))).as("exited after SIGTERM").isTrue();
+        awaitChanges(RankingChange.of(victim, "left"));
+    }
+
+    @Test
+    void sigkill_clientRemovedWithinTheLeaseTtl_lowerRankPromoted() {
+        long promotions = below.process().linesContaining("Promoted to rank 1");
+        victim.process().kill();
+
+        await().atMost(EXPIRY).untilAsserted(() -> assertThat(server.addresses()).isEqualTo(without(before, victim)));
+        awaitChanges(RankingChange.of(victim, "expired"));
+        below.process().awaitPrinted("Promoted to rank 1", promotions + 1, LEASE_TTL);
+    }
+
+    @Test
+    void sigstop_frozenClientEvicted_afterSigcontRegistersAgainAtTheLowestRank() {
+        long lostLeases = victim.process().linesContaining("Lease lost, registering again");
+        victim.process().freeze();
+
+        await().atMost(EXPIRY).untilAsserted(() -> assertThat(server.addresses()).isEqualTo(without(before, victim)));
+        assertThat(victim.process().isFrozen()).as("still frozen when evicted").isTrue();
+
+        victim.process().resume();
+        var rejoined = Stream.concat(without(before, victim).stream(), Stream.of(victim.address())).toList();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.addresses()).isEqualTo(rejoined));
+        victim.process().awaitPrinted("Lease lost, registering again", lostLeases + 1, Duration.ofSeconds(5));
+        awaitChanges(RankingChange.of(victim, "expired"), RankingChange.of(victim, "joined"));
+    }
+
+    /** What a watcher of the event stream sees: exactly these changes since the test began, in order. */
+    private void awaitChanges(RankingChange... expected) {
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(events.rankingsAfter(epochBefore))
+                .extracting(RankingChange::from)
+                .containsExactly(expected));
+    }
+}
