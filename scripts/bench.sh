@@ -37,6 +37,9 @@ results=rank-bench/results
 mkdir -p "$results"
 classpath="rank-bench/target/classes:$(cat rank-bench/target/classpath.txt)"
 load_average() { cut -d ' ' -f 1-3 /proc/loadavg; }
+if awk '{ exit !($1 > 0.5) }' /proc/loadavg; then
+  echo "Warning: the load average is $(load_average): other work on this machine will show in the figures." >&2
+fi
 
 if [[ "$part" == all || "$part" == jmh ]]; then
   echo "JMH, membership alone (load average $(load_average))"

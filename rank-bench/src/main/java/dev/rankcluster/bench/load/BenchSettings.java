@@ -17,11 +17,13 @@ import java.util.stream.Collectors;
  * @param runs             how often each scenario runs, each time against a fresh server
  * @param scenarios        the scenarios to run, by name
  * @param quick            far fewer requests and shorter measurements: to try the harness, not to measure
+ * @param serverJvmExtra   JVM flags added to the server's, e.g. to record a flight recording while it is measured
+ * @param profile          whether to record the server with JFR while each throughput is measured
  * @param clientImage      how real clients run: as the client's Docker image runs them, unless
  *                         {@code --client-jvm-flags} says otherwise; null when no scenario starts a client
  */
 record BenchSettings(Path serverJar, Path outDirectory, Path chart, int runs, Set<String> scenarios,
-                     boolean quick, ClientImage clientImage, String clusterToken) {
+                     boolean quick, List<String> serverJvmExtra, boolean profile, ClientImage clientImage, String clusterToken) {
 
     static BenchSettings from(String[] args) {
         Map<String, String> given = new HashMap<>();
@@ -47,6 +49,8 @@ record BenchSettings(Path serverJar, Path outDirectory, Path chart, int runs, Se
                 Integer.parseInt(given.getOrDefault("runs", "3")),
                 scenarios,
                 Boolean.parseBoolean(given.getOrDefault("quick", "false")),
+                given.containsKey("server-jvm-flags") ? List.of(given.get("server-jvm-flags").strip().split("\\s+")) : List.of(),
+                Boolean.parseBoolean(given.getOrDefault("profile", "false")),
                 clientImage,
                 given.getOrDefault("cluster-token", "bench-cluster-token"));
         settings.check();
@@ -73,6 +77,11 @@ record BenchSettings(Path serverJar, Path outDirectory, Path chart, int runs, Se
 
     Path logDirectory() {
         return outDirectory.resolve("logs");
+    }
+
+    /** Where the flight recording of a measurement goes, or null when the server is not profiled. */
+    Path recording(String measurement) {
+        return profile ? outDirectory.resolve("profiles").resolve(measurement + ".jfr") : null;
     }
 
     /** A measured duration, or a short one in quick mode. */

@@ -15,6 +15,9 @@ final class ChurnScenario implements Scenario {
     private static final int HEARTBEAT_MEMBERS = 1000;
     private static final int HEARTBEAT_THREADS = 8;
 
+    /** Long enough for the server's JIT compilers to finish with the hot paths: on 2 cores they compete for CPU. */
+    private static final Duration WARM_UP = Duration.ofSeconds(15);
+
     @Override
     public String name() {
         return "churn";
@@ -24,8 +27,8 @@ final class ChurnScenario implements Scenario {
     public void run(BenchSettings settings, Results results) {
         try (ServerProcess server = ServerProcess.start(settings, "churn-server", List.of())) {
             RankApi api = server.api();
-            Throughput.Measured cycles = Throughput.measure(CYCLE_THREADS, settings.measure(Duration.ofSeconds(5)),
-                    settings.measure(Duration.ofSeconds(10)), server.process(), thread -> () -> {
+            Throughput.Measured cycles = Throughput.measure(CYCLE_THREADS, settings.measure(WARM_UP),
+                    settings.measure(Duration.ofSeconds(10)), server.process(), settings.recording("cycles"), thread -> () -> {
                         api.leave(api.register(30_000 + thread));
                         return 1;
                     });
@@ -38,8 +41,8 @@ final class ChurnScenario implements Scenario {
             for (int i = 0; i < HEARTBEAT_MEMBERS; i++) {
                 members.add(api.register(40_000 + i));
             }
-            Throughput.Measured heartbeats = Throughput.measure(HEARTBEAT_THREADS, settings.measure(Duration.ofSeconds(5)),
-                    settings.measure(Duration.ofSeconds(10)), server.process(), thread -> {
+            Throughput.Measured heartbeats = Throughput.measure(HEARTBEAT_THREADS, settings.measure(WARM_UP),
+                    settings.measure(Duration.ofSeconds(10)), server.process(), settings.recording("heartbeats"), thread -> {
                         int[] next = {thread};
                         return () -> {
                             api.renew(members.get(next[0]));

@@ -27,7 +27,8 @@ final class ClientFootprintScenario implements Scenario {
                 results.add("client.startToRegistered", "s", "client: start to registered", registered.toMillis() / 1000.0);
                 results.add("client.rssRegistered", "MB", "client resident memory when registered",
                         client.process().statusKib("VmRSS") / 1024.0);
-                FanOut.measure(server.api(), sender.atRank(0), 1, 0, settings.count(200));
+                Latencies latencies = FanOut.measure(server.api(), sender.atRank(0), 1, 0, settings.count(200));
+                results.latencies("fanout.clients.1", "command to 1 real client (its first 200)", latencies);
                 results.add("client.rss", "MB", "client resident memory after 200 commands",
                         client.process().statusKib("VmRSS") / 1024.0);
                 results.add("client.rssPeak", "MB", "client peak resident memory (VmHWM)",

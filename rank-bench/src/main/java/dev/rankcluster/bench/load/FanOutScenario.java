@@ -1,5 +1,6 @@
 package dev.rankcluster.bench.load;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -22,7 +23,16 @@ final class FanOutScenario implements Scenario {
             for (int size : SIZES) {
                 members.growTo(size);
                 int count = settings.count(size >= 1000 ? 100 : 200);
-                Latencies latencies = FanOut.measure(server.api(), members.atRank(0), size - 1, settings.count(50), count);
+                int warmUp = settings.count(size >= 1000 ? 50 : 100);
+                FanOut.measure(server.api(), members.atRank(0), size - 1, warmUp, 0);
+                Path recording = settings.recording("fanout-" + size);
+                if (recording != null) {
+                    server.process().startRecording();
+                }
+                Latencies latencies = FanOut.measure(server.api(), members.atRank(0), size - 1, 0, count);
+                if (recording != null) {
+                    server.process().stopRecording(recording);
+                }
                 results.latencies(key(size), "fan-out to %,d members (%,d targets), simulated".formatted(size, size - 1), latencies);
             }
             if (members.failedRenewals() > 0) {

@@ -74,16 +74,28 @@ final class JavaProcess implements AutoCloseable {
 
     /** A field of {@code /proc/<pid>/status} in KiB, e.g. {@code VmRSS} (resident now) or {@code VmHWM} (peak). */
     long statusKib(String field) {
+        return procKib("status", field);
+    }
+
+    /**
+     * Proportional set size in KiB: resident memory with each page shared by n processes counted 1/n, what one
+     * more process of many really costs.
+     */
+    long pssKib() {
+        return procKib("smaps_rollup", "Pss");
+    }
+
+    private long procKib(String file, String field) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), file))) {
                 if (line.startsWith(field + ":")) {
                     return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").strip());
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the status of process " + pid(), e);
+            throw new UncheckedIOException("cannot read /proc/%d/%s".formatted(pid(), file), e);
         }
-        throw new IllegalStateException("no %s in /proc/%d/status".formatted(field, pid()));
+        throw new IllegalStateException("no %s in /proc/%d/%s".formatted(field, pid(), file));
     }
 
     /** Runs {@code jcmd <pid> <command…>} and answers its output. */
@@ -112,6 +124,20 @@ final class JavaProcess implements AutoCloseable {
             throw new IllegalStateException("no total in the class histogram of process " + pid());
         }
         return Long.parseLong(total.group(1));
+    }
+
+    /** Starts a flight recording (JFR, profiling settings) that {@link #stopRecording} writes out. */
+    void startRecording() {
+        jcmd("JFR.start", "name=bench", "settings=profile");
+    }
+
+    void stopRecording(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        jcmd("JFR.stop", "name=bench", "filename=" + file.toAbsolutePath());
     }
 
     /** SIGTERM (a graceful stop), then SIGKILL if the process is still there after the grace period. */

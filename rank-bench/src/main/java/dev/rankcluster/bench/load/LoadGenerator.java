@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * server; the summary gives each figure's median and range over the runs.
  * <p>
  * Usage (from the repository root; {@code scripts/bench.sh} builds the jars and runs this):
- * {@code java -cp … dev.rankcluster.bench.load.LoadGenerator [--runs=3] [--scenarios=fanout,clients] [--quick=true]}
+ * {@code java -cp … dev.rankcluster.bench.load.LoadGenerator [--runs=3] [--scenarios=fanout,clients] [--quick=true]
+ * [--server-jvm-flags="-XX:StartFlightRecording=filename=server.jfr"] [--client-jvm-flags="…"]}
  */
 public final class LoadGenerator {
 

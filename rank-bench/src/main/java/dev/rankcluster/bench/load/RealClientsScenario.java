@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * Fan-out latency to 10 and then 50 real client processes: the benchmark holds rank 0 (a simulated member)
  * and sends; the clients receive, check and execute each delivery. Clients start a few at a time so that
- * start-up does not starve the ones already running.
+ * start-up does not starve the ones already running. A client's first deliveries are slow (its JIT is cold while
+ * the others still start): the delivery timeout is 10 s here, so that none is dropped as unreachable before the
+ * warm-up commands have warmed it.
  */
 final class RealClientsScenario implements Scenario {
 
@@ -21,7 +23,8 @@ final class RealClientsScenario implements Scenario {
 
     @Override
     public void run(BenchSettings settings, Results results) {
-        try (ServerProcess server = ServerProcess.start(settings, "clients-server", List.of());
+        try (ServerProcess server = ServerProcess.start(settings, "clients-server",
+                List.of("--rank.server.delivery-timeout=10s"));
              SimulatedMembers sender = new SimulatedMembers(server.api())) {
             sender.growTo(1);
             List<ClientProcess> clients = new ArrayList<>();
@@ -32,6 +35,10 @@ final class RealClientsScenario implements Scenario {
                             settings.count(200));
                     results.latencies(key(size), "fan-out to %d real clients".formatted(size), latencies);
                 }
+                results.add("clients.rss", "MB", "resident memory per client, mean of %d".formatted(clients.size()),
+                        clients.stream().mapToLong(client -> client.process().statusKib("VmRSS")).average().orElseThrow() / 1024);
+                results.add("clients.pss", "MB", "proportional memory (PSS) per client, mean of %d".formatted(clients.size()),
+                        clients.stream().mapToLong(client -> client.process().pssKib()).average().orElseThrow() / 1024);
             } finally {
                 clients.parallelStream().forEach(ClientProcess::close);
             }

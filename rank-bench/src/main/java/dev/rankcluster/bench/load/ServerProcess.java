@@ -31,6 +31,7 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(BenchSettings settings, String name, List<String> extraProperties) {
         int port = JavaProcess.freePort();
         List<String> arguments = new ArrayList<>(JVM_FLAGS);
+        arguments.addAll(settings.serverJvmExtra());
         arguments.addAll(List.of("-jar", settings.serverJar().toString(), "--server.port=" + port,
                 "--server.address=127.0.0.1", "--rank.cluster.token=" + settings.clusterToken()));
         arguments.addAll(BENCH_PROPERTIES);

@@ -10,6 +10,9 @@ final class SustainedScenario implements Scenario {
     private static final int MEMBERS = 50;
     private static final int SENDERS = 4;
 
+    /** Long enough for the server's JIT compilers to finish with the hot paths: on 2 cores they compete for CPU. */
+    private static final Duration WARM_UP = Duration.ofSeconds(15);
+
     @Override
     public String name() {
         return "sustained";
@@ -20,8 +23,8 @@ final class SustainedScenario implements Scenario {
         try (ServerProcess server = ServerProcess.start(settings, "sustained-server", List.of());
              SimulatedMembers members = new SimulatedMembers(server.api())) {
             members.growTo(MEMBERS);
-            Throughput.Measured measured = Throughput.measure(SENDERS, settings.measure(Duration.ofSeconds(5)),
-                    settings.measure(Duration.ofSeconds(15)), server.process(), sender -> {
+            Throughput.Measured measured = Throughput.measure(SENDERS, settings.measure(WARM_UP),
+                    settings.measure(Duration.ofSeconds(15)), server.process(), settings.recording("sustained"), sender -> {
                         Registration member = members.atRank(sender);
                         int[] sent = {0};
                         return () -> server.api().command(member, "sustained-" + sent[0]++).delivered();

@@ -1,5 +1,6 @@
 package dev.rankcluster.bench.load;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,10 @@ final class Throughput {
     private Throughput() {
     }
 
-    static Measured measure(int threads, Duration warmUp, Duration duration, JavaProcess server,
+    /**
+     * @param recording where to write a flight recording of the server during the measured duration; null for none
+     */
+    static Measured measure(int threads, Duration warmUp, Duration duration, JavaProcess server, Path recording,
                             IntFunction<Worker> workers) {
         LongAdder operations = new LongAdder();
         LongAdder items = new LongAdder();
@@ -51,9 +55,15 @@ final class Throughput {
             }));
         }
         Pause.forNanos(warmUp.toNanos());
+        if (recording != null) {
+            server.startRecording();
+        }
         Snapshot first = Snapshot.take(operations, items, server);
         Pause.forNanos(duration.toNanos());
         Snapshot last = Snapshot.take(operations, items, server);
+        if (recording != null) {
+            server.stopRecording(recording);
+        }
         running.forEach(Throughput::join);
         if (!failures.isEmpty()) {
             IllegalStateException failed = new IllegalStateException("%d of %d workers failed".formatted(failures.size(), threads));
