@@ -68,16 +68,18 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static String unreadableBody(HttpMessageNotReadableException exception) {
         Throwable cause = exception.getCause();
-        if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
-            return "field '%s' must be %s".formatted(path(mismatch), expected(mismatch.getTargetType()));
+        if (cause instanceof MismatchedInputException mismatch) {
+            // Jackson's own messages name our classes and its settings: say what is wrong in the contract's terms.
+            return mismatch.getPath().isEmpty() ? "the body must be one JSON object"
+                    : "field '%s' must be %s".formatted(path(mismatch), expected(mismatch.getTargetType()));
         }
         if (cause instanceof StreamReadException malformed) {
             var location = malformed.getLocation();
             return location == null ? "malformed JSON"
                     : "malformed JSON at line %d, column %d".formatted(location.getLineNr(), location.getColumnNr());
         }
-        if (cause instanceof JacksonException other) {
-            return "the body does not match the expected JSON: " + other.getOriginalMessage();
+        if (cause instanceof JacksonException) {
+            return "the body does not match the expected JSON";
         }
         return "a JSON body is required";
     }

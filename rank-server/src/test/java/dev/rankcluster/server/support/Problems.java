@@ -19,6 +19,7 @@ public final class Problems {
         assertThat(body.path("status").asInt()).isEqualTo(type.status());
         assertThat(body.path("title").asString()).isNotBlank();
         assertThat(body.path("detail").asString()).isNotBlank();
-        assertThat(response.body()).doesNotContain("Exception", "\tat ");
+        assertThat(response.body()).as("no internals in %s", response)
+                .doesNotContain("Exception", "\tat ", "dev.rankcluster.", "java.", "tools.jackson.");
     }
 }
