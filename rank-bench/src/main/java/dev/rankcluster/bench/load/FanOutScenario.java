@@ -20,6 +20,9 @@ final class FanOutScenario implements Scenario {
     public void run(BenchSettings settings, Results results) {
         try (ServerProcess server = ServerProcess.start(settings, "fanout-server", List.of());
              SimulatedMembers members = new SimulatedMembers(server.api())) {
+            members.growTo(1);
+            results.latencies("fanout.simulated.1", "command with no lower rank (1 member): the fixed cost",
+                    FanOut.measure(server.api(), members.atRank(0), 0, settings.count(100), settings.count(200)));
             for (int size : SIZES) {
                 members.growTo(size);
                 int count = settings.count(size >= 1000 ? 100 : 200);
