@@ -40,7 +40,7 @@ record BenchSettings(Path serverJar, Path outDirectory, Path chart, int runs, Se
         if (scenarios.contains("client") || scenarios.contains("clients")) {
             Path clientJar = existing(Path.of(given.getOrDefault("client-jar", "rank-client/target/rank-client-1.0.0-SNAPSHOT.jar")));
             clientImage = given.containsKey("client-jvm-flags")
-                    ? ClientImage.withFlags(List.of(given.get("client-jvm-flags").strip().split("\\s+")), clientJar)
+                    ? ClientImage.withFlags(List.of(given.get("client-jvm-flags").strip().split("\\s+")), clientJar, Path.of("Dockerfile"))
                     : ClientImage.fromDockerfile(Path.of("Dockerfile"), clientJar, Path.of("rank-bench/target/client-image"));
         }
         BenchSettings settings = new BenchSettings(serverJar,

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * A real rank client jar as a process, with the JVM flags its Docker image uses, registered with the server
+ * A real rank client jar as a process, with the JVM flags and environment its Docker image uses, registered with the server
  * under test. It sends no commands of its own: the benchmark's sender is the only one, so each figure
  * counts only the benchmark's commands.
  */
@@ -35,7 +35,8 @@ final class ClientProcess implements AutoCloseable {
                 "--rank.client.server-url=" + server,
                 "--rank.client.send-enabled=false",
                 "--rank.cluster.token=" + settings.clusterToken()));
-        return new ClientProcess(JavaProcess.start(arguments, settings.logDirectory().resolve(name + ".log")));
+        return new ClientProcess(JavaProcess.start(arguments, settings.clientImage().environment(),
+                settings.logDirectory().resolve(name + ".log")));
     }
 
     /** Time from the process start to its {@code Registered … with rank …} log line. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -35,13 +36,20 @@ final class JavaProcess implements AutoCloseable {
     }
 
     static JavaProcess start(List<String> arguments, Path log) {
+        return start(arguments, Map.of(), log);
+    }
+
+    /** A JVM with these variables added to the benchmark's own environment. */
+    static JavaProcess start(List<String> arguments, Map<String, String> environment, Path log) {
         List<String> command = new ArrayList<>();
         command.add(JAVA_HOME.resolve("bin/java").toString());
         command.addAll(arguments);
         try {
             Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(environment);
             long started = System.nanoTime();
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process = builder.start();
             JavaProcess java = new JavaProcess(process, started);
             Thread.ofVirtual().name("log-" + process.pid()).start(() -> java.copyOutput(log));
             return java;

@@ -89,6 +89,7 @@ final class Results {
         used.put("serverProperties", ServerProcess.BENCH_PROPERTIES);
         if (settings.clientImage() != null) {
             used.put("clientJvmFlags", settings.clientImage().jvmFlags());
+            used.put("clientEnvironment", settings.clientImage().environment());
         }
         document.put("settings", used);
         document.put("loadAverages", loads);

@@ -1,21 +1,17 @@
 package dev.rankcluster.client.system;
 
 import dev.rankcluster.model.CommandText;
-import jakarta.validation.constraints.AssertTrue;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
- * Settings of a rank client ({@code rank.client.*}), checked at start-up.
+ * Settings of a rank client ({@code rank.client.*}), checked at start-up: a bad value stops the client with a
+ * message naming the property. The checks are plain code rather than Bean Validation, whose provider alone
+ * would be a twentieth of the classes every client loads.
  *
  * @param serverUrl         base URL of the rank server (env {@code RANK_CLIENT_SERVER_URL}), or several separated by
  *                          commas: servers sharing one store; an unreachable one fails over to the next
@@ -28,23 +24,41 @@ import org.springframework.validation.annotation.Validated;
  * @param requestTimeout    connect and answer timeout of every call to the server
  * @param unregisterTimeout connect and answer timeout of the unregistration at shutdown
  */
-@Validated
 @ConfigurationProperties("rank.client")
 public record RankClientProperties(
-        @DefaultValue("http://localhost:8080") @NotEmpty List<URI> serverUrl,
-        @Min(1) @Max(65535) Integer advertisedPort,
+        @DefaultValue("http://localhost:8080") List<URI> serverUrl,
+        Integer advertisedPort,
         String advertisedHost,
         @DefaultValue("true") boolean sendEnabled,
-        @DefaultValue("5s") @NotNull Duration sendIntervalMin,
-        @DefaultValue("15s") @NotNull Duration sendIntervalMax,
-        @DefaultValue({"flush-cache", "rotate-logs", "reload-config", "ping", "compact-storage"})
-        @NotEmpty List<String> commands,
-        @DefaultValue("5s") @NotNull Duration requestTimeout,
-        @DefaultValue("2s") @NotNull Duration unregisterTimeout) {
+        @DefaultValue("5s") Duration sendIntervalMin,
+        @DefaultValue("15s") Duration sendIntervalMax,
+        @DefaultValue({"flush-cache", "rotate-logs", "reload-config", "ping", "compact-storage"}) List<String> commands,
+        @DefaultValue("5s") Duration requestTimeout,
+        @DefaultValue("2s") Duration unregisterTimeout) {
 
     public RankClientProperties {
-        serverUrl = serverUrl == null ? null : List.copyOf(serverUrl);
-        commands = commands == null ? null : List.copyOf(commands);
+        require(serverUrl != null && !serverUrl.isEmpty(), "rank.client.server-url must name at least one server");
+        require(serverUrl.stream().allMatch(RankClientProperties::isHttp), "rank.client.server-url must be absolute "
+                + "http or https URLs, such as http://localhost:8080 (several: comma-separated), got " + serverUrl);
+        require(advertisedPort == null || (advertisedPort >= 1 && advertisedPort <= 65535),
+                "rank.client.advertised-port must be 1 to 65535, got " + advertisedPort);
+        require(sendIntervalMin != null && sendIntervalMax != null
+                        && sendIntervalMin.isPositive() && sendIntervalMax.compareTo(sendIntervalMin) >= 0,
+                "rank.client.send-interval-min must be positive and send-interval-max at least send-interval-min, "
+                        + "got %s and %s".formatted(sendIntervalMin, sendIntervalMax));
+        require(commands != null && !commands.isEmpty(), "rank.client.commands must hold at least one command");
+        for (String command : commands) {
+            CommandText.problemWith(command).ifPresent(problem -> {
+                throw new IllegalArgumentException(
+                        "rank.client.commands: every command must be 1 to 256 printable characters; " + problem);
+            });
+        }
+        require(requestTimeout != null && requestTimeout.isPositive(),
+                "rank.client.request-timeout must be positive, got " + requestTimeout);
+        require(unregisterTimeout != null && unregisterTimeout.isPositive(),
+                "rank.client.unregister-timeout must be positive, got " + unregisterTimeout);
+        serverUrl = List.copyOf(serverUrl);
+        commands = List.copyOf(commands);
         advertisedHost = advertisedHost == null || advertisedHost.isBlank() ? null : advertisedHost.strip();
     }
 
@@ -52,26 +66,14 @@ public record RankClientProperties(
         return advertisedPort == null ? OptionalInt.empty() : OptionalInt.of(advertisedPort);
     }
 
-    @AssertTrue(message = "must be absolute http or https URLs, such as http://localhost:8080 (several: comma-separated)")
-    public boolean isServerUrlHttp() {
-        return serverUrl == null || serverUrl.stream().allMatch(url -> url.isAbsolute() && url.getHost() != null
-                && ("http".equals(url.getScheme()) || "https".equals(url.getScheme())));
+    private static boolean isHttp(URI url) {
+        return url.isAbsolute() && url.getHost() != null
+                && ("http".equals(url.getScheme()) || "https".equals(url.getScheme()));
     }
 
-    @AssertTrue(message = "send-interval-min must be positive and send-interval-max at least send-interval-min")
-    public boolean isSendIntervalOrdered() {
-        return sendIntervalMin == null || sendIntervalMax == null
-                || (sendIntervalMin.isPositive() && sendIntervalMax.compareTo(sendIntervalMin) >= 0);
-    }
-
-    @AssertTrue(message = "every command must be 1 to 256 printable characters")
-    public boolean isCommandsValid() {
-        return commands == null || commands.stream().allMatch(command -> CommandText.problemWith(command).isEmpty());
-    }
-
-    @AssertTrue(message = "request-timeout and unregister-timeout must be positive")
-    public boolean isTimeoutsPositive() {
-        return (requestTimeout == null || requestTimeout.isPositive())
-                && (unregisterTimeout == null || unregisterTimeout.isPositive());
+    private static void require(boolean valid, String message) {
+        if (!valid) {
+            throw new IllegalArgumentException(message);
+        }
     }
 }

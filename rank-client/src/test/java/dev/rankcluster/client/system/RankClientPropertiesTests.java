@@ -68,15 +68,17 @@ class RankClientPropertiesTests {
             rank.client.send-interval-min=20s          | send-interval-max at least send-interval-min
             rank.client.send-interval-min=0s           | send-interval-min must be positive
             rank.client.send-interval-max=soon         | is not a valid duration
-            rank.client.advertised-port=0              | advertisedPort
-            rank.client.advertised-port=65536          | advertisedPort
+            rank.client.advertised-port=0              | rank.client.advertised-port must be 1 to 65535, got 0
+            rank.client.advertised-port=65536          | rank.client.advertised-port must be 1 to 65535, got 65536
             rank.client.advertised-port=eighty         | rank.client.advertised-port
             rank.client.server-url=localhost:8080      | absolute http or https URL
             rank.client.server-url=ftp://server/       | absolute http or https URL
             rank.client.server-url=http://             | rank.client.server-url
+            rank.client.server-url=                    | rank.client.server-url must name at least one server
             rank.client.commands[0]=                   | every command must be 1 to 256 printable characters
-            rank.client.request-timeout=0s             | must be positive
-            rank.client.unregister-timeout=-1s         | must be positive
+            rank.client.commands=                      | rank.client.commands must hold at least one command
+            rank.client.request-timeout=0s             | rank.client.request-timeout must be positive
+            rank.client.unregister-timeout=-1s         | rank.client.unregister-timeout must be positive
             """)
     void bind_badValue_failsNamingTheProblem(String property, String expectedMessage) {
         runner.withPropertyValues(property).run(context -> {
