@@ -5,8 +5,10 @@ local ADDRESSES = 'rank:addresses' -- hash: address -> member id
 local DEADLINES = 'rank:deadlines' -- sorted set of member ids scored by lease deadline: where reapers look
 local SEQUENCE = 'rank:sequence'   -- join order counter
 local EPOCH = 'rank:epoch'         -- grows by one with every change of the ranking
+local HISTORY = 'rank:history'     -- SHA-1 chained over every change: same epoch and history, same ranking
+local NO_HISTORY = '-'             -- the history before any change
 local SWEPT_AT = 'rank:swept-at'   -- Redis time of the last lease sweep by any server
-local CHANGES = 'rank:changes'     -- pub/sub channel: 'epoch reason sequence id joinedAtMillis address'
+local CHANGES = 'rank:changes'     -- pub/sub: 'epoch previousHistory history reason sequence id joinedAtMillis address'
 
 local function member_key(id)
     return 'rank:member:' .. id -- hash: entry, address, joinedAt, sequence, token (SHA-256 hex), failed
@@ -23,6 +25,10 @@ end
 
 local function current_epoch()
     return tonumber(redis.call('GET', EPOCH) or '0')
+end
+
+local function current_history()
+    return redis.call('GET', HISTORY) or NO_HISTORY
 end
 
 local function grant_lease(id, ttl, now)
@@ -42,8 +48,17 @@ local function lease_lapsed(id, now, pause_threshold)
     return redis.call('EXISTS', lease_key(id)) == 0 and sweeps_running(now, pause_threshold)
 end
 
-local function publish(epoch, reason, sequence, id, joined_at, address)
-    redis.call('PUBLISH', CHANGES, table.concat({ epoch, reason, sequence, id, joined_at, address }, ' '))
+-- Every change of the ranking: the next epoch, the history extended by the change, and the news to every server.
+-- Member ids are never reused, so a Redis that lost changes (emptied, or a replica that lagged took over)
+-- reaches the epochs it had again with another history, and the servers' copies see that they are stale.
+local function record_change(reason, sequence, id, joined_at, address)
+    local epoch = redis.call('INCR', EPOCH)
+    local change = table.concat({ epoch, reason, sequence, id, joined_at, address }, ' ')
+    local previous = current_history()
+    local history = redis.sha1hex(previous .. ' ' .. change)
+    redis.call('SET', HISTORY, history)
+    redis.call('PUBLISH', CHANGES, table.concat({ epoch, previous, history, reason, sequence, id, joined_at, address }, ' '))
+    return epoch
 end
 
 local function remove_member(id, reason)
@@ -52,8 +67,6 @@ local function remove_member(id, reason)
     redis.call('HDEL', ADDRESSES, member[2])
     redis.call('DEL', member_key(id), lease_key(id))
     redis.call('ZREM', DEADLINES, id)
-    local epoch = redis.call('INCR', EPOCH)
-    publish(epoch, reason, member[3], id, member[4], member[2])
-    return epoch
+    return record_change(reason, member[3], id, member[4], member[2])
 end
 

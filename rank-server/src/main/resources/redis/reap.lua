@@ -1,5 +1,5 @@
 -- ARGV: lease TTL ms, pause threshold ms, most members to look at in one sweep
--- Answers the epoch, how many leases got a fresh TTL, and the gap in the sweeps that made it (-1: no sweep before).
+-- Answers epoch and history, how many leases got a fresh TTL, and the gap in the sweeps that made it (-1: no sweep before).
 -- Removal is decided here, atomically: only a member that is still there and whose lease key is really gone,
 -- so concurrent sweeps by several servers remove each member once.
 local ttl, pause_threshold, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -15,7 +15,7 @@ if not running then
         grant_lease(string.match(entry, '^%S+'), ttl, now)
         renewed = renewed + 1
     end
-    return { current_epoch(), renewed, swept and now - tonumber(swept) or -1 }
+    return { current_epoch(), current_history(), renewed, swept and now - tonumber(swept) or -1 }
 end
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', DEADLINES, '-inf', now, 'LIMIT', 0, limit)) do
     local left = redis.call('PTTL', lease_key(id))
@@ -27,4 +27,4 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', DEADLINES, '-inf', now, 'LIMIT',
         redis.call('ZREM', DEADLINES, id)
     end
 end
-return { current_epoch(), 0, 0 }
+return { current_epoch(), current_history(), 0, 0 }

@@ -24,6 +24,5 @@ redis.call('HSET', member_key(new_id), 'entry', entry, 'address', address, 'join
 redis.call('HSET', ADDRESSES, address, new_id)
 redis.call('ZADD', RANKING, sequence, entry)
 grant_lease(new_id, ttl, now)
-local epoch = redis.call('INCR', EPOCH)
-publish(epoch, 'joined', sequence, new_id, joined_at, address)
+local epoch = record_change('joined', sequence, new_id, joined_at, address)
 return { 'created', new_id, redis.call('ZRANK', RANKING, entry), epoch }

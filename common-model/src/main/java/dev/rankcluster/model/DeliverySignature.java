@@ -24,6 +24,8 @@ public final class DeliverySignature {
     private static final String ALGORITHM = "HmacSHA256";
 
     private final SecretKeySpec key;
+    /** Initialised with the key once and cloned for each signature: a provider lookup per delivery is dear. */
+    private final Mac keyed;
 
     public DeliverySignature(String clusterToken) {
         Objects.requireNonNull(clusterToken, "clusterToken");
@@ -31,6 +33,7 @@ public final class DeliverySignature {
             throw new IllegalArgumentException("cluster token must not be empty");
         }
         this.key = new SecretKeySpec(clusterToken.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+        this.keyed = newMac();
     }
 
     /** The {@code X-Rank-Signature} value for a body sent at {@code timestampMillis}. */
@@ -62,11 +65,21 @@ public final class DeliverySignature {
     }
 
     private byte[] mac(long timestampMillis, byte[] body) {
+        Mac mac;
+        try {
+            mac = (Mac) keyed.clone();
+        } catch (CloneNotSupportedException notCloneable) {
+            mac = newMac();
+        }
+        mac.update((timestampMillis + ".").getBytes(StandardCharsets.UTF_8));
+        return mac.doFinal(body);
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            mac.update((timestampMillis + ".").getBytes(StandardCharsets.UTF_8));
-            return mac.doFinal(body);
+            return mac;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }

@@ -47,4 +47,23 @@ public enum ProblemType {
     public URI uri() {
         return BASE.resolve(problemName);
     }
+
+    /**
+     * The type for a status that Spring or the servlet container decided, not our code: the generic type of
+     * each status, since only our code knows when a 503 means a full cluster or a 403 a rank violation.
+     */
+    public static ProblemType forStatus(int status) {
+        return switch (status) {
+            case 401 -> UNAUTHORIZED;
+            case 403 -> FORBIDDEN;
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 406 -> NOT_ACCEPTABLE;
+            case 413 -> PAYLOAD_TOO_LARGE;
+            case 415 -> UNSUPPORTED_MEDIA_TYPE;
+            case 429 -> RATE_LIMITED;
+            case 503 -> SERVICE_UNAVAILABLE;
+            default -> status >= 500 ? INTERNAL_ERROR : INVALID_REQUEST;
+        };
+    }
 }

@@ -101,7 +101,10 @@ class RankClientApplicationTests {
         String response = raw("GET /api/v1/commands%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 
         assertThat(response).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/problem+json")
-                .contains("https://rank-cluster.dev/problems/invalid-request").doesNotContain("<html");
+                .contains("\"type\":\"https://rank-cluster.dev/problems/invalid-request\"", "\"status\":400",
+                        "\"title\":\"Invalid request\"",
+                        "\"detail\":\"malformed request: check the URL, the headers and the body's framing\"")
+                .doesNotContain("<html");
     }
 
     private String raw(String request) throws IOException {

@@ -3,18 +3,13 @@ package dev.rankcluster.bench.load;
 import dev.rankcluster.model.Registration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * What loopback HTTP costs here, as a ceiling for the figures above: the benchmark's HTTP client against
- * one of its own receivers (a JDK HttpServer answering {@code 204}, as wrk against a tiny static file), and
- * against the rank server's cheapest read ({@code GET /api/v1/members/{id}}); 4 threads each. Both are GETs,
- * which the client retries on its own when the other side has just closed an idle connection.
+ * one of its own receivers (answering {@code 204}, as wrk against a tiny static file), and against the rank
+ * server's cheapest read ({@code GET /api/v1/members/{id}}); 4 threads each.
  */
 final class LoopbackScenario implements Scenario {
 
@@ -33,16 +28,14 @@ final class LoopbackScenario implements Scenario {
         try (ServerProcess server = ServerProcess.start(settings, "loopback-server", List.of());
              Receivers receivers = new Receivers();
              SimulatedMembers members = new SimulatedMembers(server.api());
-             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:%d/api/v1/commands".formatted(receivers.open())))
-                    .GET()
-                    .build();
+             HttpConnections http = new HttpConnections("127.0.0.1", receivers.open())) {
+            byte[] get = HttpConnection.request("GET", http.host(), "/api/v1/commands", null);
             Throughput.Measured ceiling = Throughput.measure(THREADS, settings.measure(WARM_UP),
                     settings.measure(Duration.ofSeconds(10)), server.process(), null, thread -> () -> {
                         expect204(http, get);
                         return 1;
                     });
-            results.add("loopback.jdkHttp", "/s", "loopback ceiling: JDK HttpClient → JDK HttpServer, 4 threads",
+            results.add("loopback.ceiling", "/s", "loopback ceiling: the benchmark's HTTP client → its receivers, 4 threads",
                     ceiling.operationsPerSecond());
 
             members.growTo(1);
@@ -59,17 +52,14 @@ final class LoopbackScenario implements Scenario {
         }
     }
 
-    private static void expect204(HttpClient http, HttpRequest request) {
+    private static void expect204(HttpConnections http, byte[] request) {
         try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = http.exchange(request).status();
             if (status != 204) {
                 throw new IllegalStateException("receiver answered " + status);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

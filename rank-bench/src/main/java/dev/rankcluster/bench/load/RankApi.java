@@ -9,33 +9,25 @@ import dev.rankcluster.model.Registration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.concurrent.Executors;
+import java.nio.charset.StandardCharsets;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The rank server's API as its members call it, over one shared JDK {@link HttpClient} (HTTP/1.1, keep-alive). */
+/**
+ * The rank server's API as its members call it, over keep-alive connections of the benchmark's own lean
+ * HTTP/1.1 client ({@link HttpConnections}), shared by all threads.
+ */
 final class RankApi implements AutoCloseable {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-    private final URI base;
-    private final String clusterToken;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(TIMEOUT)
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+    private final HttpConnections http;
+    private final String authorization;
     private final JsonMapper json = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
     RankApi(URI base, String clusterToken) {
-        this.base = base;
-        this.clusterToken = clusterToken;
+        this.http = new HttpConnections(base.getHost(), base.getPort());
+        this.authorization = "Bearer " + clusterToken;
     }
 
     /** Registers {@code 127.0.0.1:port} (the address the server sees). */
@@ -49,78 +41,54 @@ final class RankApi implements AutoCloseable {
     }
 
     private Registration register(String body) {
-        HttpRequest request = request("/api/v1/members")
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + clusterToken)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return json.readValue(expect(request, 201), Registration.class);
+        return json.readValue(expect(201, "POST", "/api/v1/members", body, "Content-Type", "application/json",
+                "Authorization", authorization), Registration.class);
     }
 
     LeaseRenewal renew(Registration member) {
-        HttpRequest request = request("/api/v1/members/" + member.id() + "/lease")
-                .header(RankHeaders.LEASE_TOKEN, member.leaseToken())
-                .PUT(HttpRequest.BodyPublishers.noBody())
-                .build();
-        return json.readValue(expect(request, 200), LeaseRenewal.class);
+        return json.readValue(expect(200, "PUT", "/api/v1/members/" + member.id() + "/lease", null,
+                RankHeaders.LEASE_TOKEN, member.leaseToken()), LeaseRenewal.class);
     }
 
     void leave(Registration member) {
-        HttpRequest request = request("/api/v1/members/" + member.id())
-                .header(RankHeaders.LEASE_TOKEN, member.leaseToken())
-                .DELETE()
-                .build();
-        expect(request, 204);
+        expect(204, "DELETE", "/api/v1/members/" + member.id(), null, RankHeaders.LEASE_TOKEN, member.leaseToken());
     }
 
     /** Sends a command to every rank below the sender and waits for the server's report. */
     CommandReport command(Registration sender, String command) {
-        HttpRequest request = request("/api/v1/commands")
-                .header("Content-Type", "application/json")
-                .header(RankHeaders.LEASE_TOKEN, sender.leaseToken())
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"senderId\":\"%s\",\"command\":\"%s\"}".formatted(sender.id(), command)))
-                .build();
-        return json.readValue(expect(request, 200), CommandReport.class);
+        return json.readValue(expect(200, "POST", "/api/v1/commands",
+                "{\"senderId\":\"%s\",\"command\":\"%s\"}".formatted(sender.id(), command),
+                "Content-Type", "application/json", RankHeaders.LEASE_TOKEN, sender.leaseToken()), CommandReport.class);
     }
 
     MemberDetails member(String id) {
-        return json.readValue(expect(request("/api/v1/members/" + id).GET().build(), 200), MemberDetails.class);
+        return json.readValue(expect(200, "GET", "/api/v1/members/" + id, null), MemberDetails.class);
     }
 
     Ranking ranking() {
-        return json.readValue(expect(request("/api/v1/members").GET().build(), 200), Ranking.class);
+        return json.readValue(expect(200, "GET", "/api/v1/members", null), Ranking.class);
     }
 
     boolean isUp() {
         try {
-            return http.send(request("/actuator/health").GET().build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode() == 200;
+            return http.exchange(HttpConnection.request("GET", http.host(), "/actuator/health", null)).status() == 200;
         } catch (IOException notYet) {
             return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT);
-    }
-
-    private byte[] expect(HttpRequest request, int status) {
-        HttpResponse<byte[]> response;
+    private byte[] expect(int status, String method, String path, String body, String... headers) {
+        byte[] request = HttpConnection.request(method, http.host(), path,
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8), headers);
+        HttpConnection.Response response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            response = http.exchange(request);
         } catch (IOException e) {
-            throw new UncheckedIOException("%s %s failed".formatted(request.method(), request.uri()), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new UncheckedIOException("%s %s failed".formatted(method, path), e);
         }
-        if (response.statusCode() != status) {
-            throw new IllegalStateException("%s %s answered %d, expected %d: %s".formatted(request.method(),
-                    request.uri(), response.statusCode(), status, new String(response.body())));
+        if (response.status() != status) {
+            throw new IllegalStateException("%s %s answered %d, expected %d: %s".formatted(method, path,
+                    response.status(), status, new String(response.body(), StandardCharsets.UTF_8)));
         }
         return response.body();
     }

@@ -1,5 +1,6 @@
 package dev.rankcluster.client.system;
 
+import dev.rankcluster.model.ProblemJson;
 import dev.rankcluster.model.ProblemType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -7,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
@@ -31,12 +31,10 @@ class EmptyErrorProblemFilter extends OncePerRequestFilter {
         chain.doFilter(request, wrapper);
         int status = wrapper.getStatus();
         if (status >= 400 && wrapper.getContentSize() == 0 && !wrapper.isCommitted()) {
-            ProblemType type = Problems.forStatus(status);
-            wrapper.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            wrapper.getOutputStream().write("""
-                    {"type":"%s","title":"%s","status":%d,"detail":"%s"}""".formatted(type.uri(), type.title(), status,
-                    status == 404 ? "nothing at " + request.getRequestURI().replaceAll("[^A-Za-z0-9/_.-]", "?") : type.title())
-                    .getBytes(StandardCharsets.UTF_8));
+            String detail = status == 404 ? "nothing at " + request.getRequestURI().replaceAll("[^A-Za-z0-9/_.-]", "?")
+                    : ProblemType.forStatus(status).title();
+            wrapper.setContentType(ProblemJson.MEDIA_TYPE);
+            wrapper.getOutputStream().write(ProblemJson.forStatus(status, detail).getBytes(StandardCharsets.UTF_8));
         }
         wrapper.copyBodyToResponse();
     }

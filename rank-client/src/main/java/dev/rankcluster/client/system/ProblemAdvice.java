@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Renders every error of the client's API, Spring's own included, as a problem of the contract's types. */
 @RestControllerAdvice
@@ -23,6 +24,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         log.error("Unexpected error on {}", request.getDescription(false), ex);
         ProblemDetail problem = Problems.of(ProblemType.INTERNAL_ERROR, "the client failed to handle the request");
         return createResponseEntity(problem, new HttpHeaders(), HttpStatusCode.valueOf(500), request);
+    }
+
+    /** Says what was asked for in the server's words, not Spring's "No static resource". */
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
+                                                                    HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = Problems.of(ProblemType.NOT_FOUND,
+                "no such endpoint: %s /%s".formatted(ex.getHttpMethod(), ex.getResourcePath()));
+        return handleExceptionInternal(ex, problem, headers, status, request);
     }
 
     @Override

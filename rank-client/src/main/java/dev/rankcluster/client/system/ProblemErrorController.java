@@ -22,7 +22,7 @@ class ProblemErrorController implements ErrorController {
         // Asked for directly, the error page is just a page that does not exist.
         int status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code && code >= 400
                 ? code : 404;
-        ProblemType type = Problems.forStatus(status);
+        ProblemType type = ProblemType.forStatus(status);
         ProblemDetail problem = Problems.of(type, type.title());
         problem.setStatus(status);
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);

@@ -1,6 +1,6 @@
 package dev.rankcluster.client.system;
 
-import dev.rankcluster.model.ProblemType;
+import dev.rankcluster.model.ProblemJson;
 import java.io.IOException;
 import java.io.Writer;
 import org.apache.catalina.connector.Request;
@@ -8,8 +8,9 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 
 /**
- * Tomcat answers some requests before Spring sees them (a malformed URL, an illegal header): this valve makes
- * those answers problem documents too, instead of Tomcat's HTML page.
+ * Tomcat refuses some requests before Spring sees them (a malformed URL escape, an illegal header, broken
+ * chunked framing): this valve answers those with a problem document too, instead of Tomcat's HTML page.
+ * Only the Tomcat plumbing is here; the document is {@link ProblemJson}'s, shared with the other app.
  */
 public class ProblemErrorReportValve extends ErrorReportValve {
 
@@ -19,19 +20,15 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
             return;
         }
-        ProblemType type = Problems.forStatus(status);
-        String detail = status == 400 ? "malformed request: check the URL, the headers and the body's framing" : type.title();
         try {
-            response.setContentType("application/problem+json");
+            response.setContentType(ProblemJson.MEDIA_TYPE);
             response.setCharacterEncoding("UTF-8");
             Writer writer = response.getReporter();
             if (writer != null) {
-                writer.write("""
-                        {"type":"%s","title":"%s","status":%d,"detail":"%s"}""".formatted(
-                        type.uri(), type.title(), status, detail));
+                writer.write(ProblemJson.refusedByContainer(status));
                 response.finishResponse();
             }
-        } catch (IOException | IllegalStateException e) {
+        } catch (IOException | IllegalStateException gone) {
             // The connection is gone or the answer already started: nothing more to say.
         }
     }

@@ -1,7 +1,6 @@
 package dev.rankcluster.client.system;
 
 import dev.rankcluster.model.ProblemType;
-import java.util.Arrays;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
@@ -23,15 +22,8 @@ public final class Problems {
         if (problem.getType() != null && !"about:blank".equals(problem.getType().toString())) {
             return;
         }
-        ProblemType type = forStatus(problem.getStatus());
+        ProblemType type = ProblemType.forStatus(problem.getStatus());
         problem.setType(type.uri());
         problem.setTitle(type.title());
-    }
-
-    static ProblemType forStatus(int status) {
-        return Arrays.stream(ProblemType.values())
-                .filter(type -> type.status() == status)
-                .findFirst()
-                .orElse(status >= 500 ? ProblemType.INTERNAL_ERROR : ProblemType.INVALID_REQUEST);
     }
 }

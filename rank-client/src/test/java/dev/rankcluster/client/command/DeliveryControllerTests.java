@@ -123,8 +123,11 @@ class DeliveryControllerTests {
     }
 
     @Test
-    void receive_unknownPath_answersNotFoundProblem() {
-        assertProblem(mvc.get().uri("/api/v1/nothing-here").exchange(), ProblemType.NOT_FOUND);
+    void receive_unknownPath_answersNotFoundProblemInTheServersWords() {
+        MvcTestResult result = mvc.get().uri("/api/v1/nothing-here").exchange();
+
+        assertProblem(result, ProblemType.NOT_FOUND);
+        assertThat(result).bodyJson().extractingPath("$.detail").isEqualTo("no such endpoint: GET /api/v1/nothing-here");
     }
 
     @Test

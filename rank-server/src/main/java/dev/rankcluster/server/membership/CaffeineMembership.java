@@ -110,11 +110,12 @@ public final class CaffeineMembership implements Membership {
 
     @Override
     public LeaseRenewal renewLease(String id, String leaseToken) {
+        Lease presented = Lease.presentedBy(leaseToken);
         Entry entry;
         lock.lock();
         try {
-            entry = authenticatedLocked(id, leaseToken);
-            writeLeaseLocked(id, Lease.of(leaseToken));
+            entry = authenticatedLocked(id, presented);
+            writeLeaseLocked(id, presented);
         } finally {
             lock.unlock();
         }
@@ -128,9 +129,10 @@ public final class CaffeineMembership implements Membership {
 
     @Override
     public void leave(String id, String leaseToken) {
+        Lease presented = Lease.presentedBy(leaseToken);
         lock.lock();
         try {
-            removeLocked(authenticatedLocked(id, leaseToken), ChangeReason.LEFT);
+            removeLocked(authenticatedLocked(id, presented), ChangeReason.LEFT);
         } finally {
             lock.unlock();
         }
@@ -148,10 +150,11 @@ public final class CaffeineMembership implements Membership {
 
     @Override
     public CommandTargets commandTargets(String senderId, String leaseToken, String targetId) {
+        Lease presented = Lease.presentedBy(leaseToken);
         Entry sender;
         lock.lock();
         try {
-            sender = authenticatedLocked(senderId, leaseToken);
+            sender = authenticatedLocked(senderId, presented);
         } finally {
             lock.unlock();
         }
@@ -258,14 +261,14 @@ public final class CaffeineMembership implements Membership {
         }
     }
 
-    private Entry authenticatedLocked(String id, String leaseToken) {
+    private Entry authenticatedLocked(String id, Lease presented) {
         Entry entry = existing(id);
         Lease lease = leases.getIfPresent(id);
         if (lease == null) {
             removeLocked(entry, ChangeReason.EXPIRED);
             throw MembershipProblems.gone(id);
         }
-        if (!lease.isProvenBy(leaseToken)) {
+        if (!lease.isProvenBy(presented)) {
             throw MembershipProblems.wrongLeaseToken(id);
         }
         return entry;

@@ -18,8 +18,14 @@ final class Lease {
         return new Lease(LeaseTokens.hash(token));
     }
 
-    boolean isProvenBy(String token) {
-        return token != null && MessageDigest.isEqual(tokenHash, LeaseTokens.hash(token));
+    /** The lease a request's token would prove, hashed once before the membership's lock; null for no token. */
+    static Lease presentedBy(String token) {
+        return token == null ? null : of(token);
+    }
+
+    /** Whether {@code presented} holds the same token; compared in constant time. */
+    boolean isProvenBy(Lease presented) {
+        return presented != null && MessageDigest.isEqual(tokenHash, presented.tokenHash);
     }
 
     Lease renewed() {

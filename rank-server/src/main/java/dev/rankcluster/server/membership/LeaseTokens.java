@@ -10,6 +10,8 @@ import java.util.Base64;
 public final class LeaseTokens {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Cloned for each hash: cheaper than looking the algorithm up in the providers every time. */
+    private static final MessageDigest SHA_256 = sha256();
 
     private LeaseTokens() {
     }
@@ -21,8 +23,18 @@ public final class LeaseTokens {
     }
 
     public static byte[] hash(String token) {
+        MessageDigest digest;
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            digest = (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException notCloneable) {
+            digest = sha256();
+        }
+        return digest.digest(token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

@@ -25,7 +25,7 @@ class ProblemErrorController implements ErrorController {
             return problem(ProblemType.NOT_FOUND, 404, "no such endpoint: " + request.getRequestURI());
         }
         int status = code instanceof Integer value && value >= 400 ? value : 500;
-        ProblemType type = ProblemTypes.forStatus(status);
+        ProblemType type = ProblemType.forStatus(status);
         String detail = status >= 500 ? "the server failed to handle the request; the cause is in its log"
                 : "the request was refused: " + type.title().toLowerCase(java.util.Locale.ROOT);
         return problem(type, status, detail);

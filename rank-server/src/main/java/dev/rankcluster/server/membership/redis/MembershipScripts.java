@@ -27,6 +27,9 @@ import org.springframework.util.StreamUtils;
 final class MembershipScripts {
 
     static final String EPOCH_KEY = "rank:epoch";
+    static final String HISTORY_KEY = "rank:history";
+    /** The history of a Redis that saw no change yet ({@code prelude.lua}). */
+    static final String NO_HISTORY = "-";
     static final String CHANGES_CHANNEL = "rank:changes";
 
     private static final Logger log = LoggerFactory.getLogger(MembershipScripts.class);
@@ -59,9 +62,11 @@ final class MembershipScripts {
         return new Reply(call(() -> redis.execute(scripts.get(script), List.of(), (Object[]) values)));
     }
 
-    long epoch() {
-        String epoch = call(() -> redis.opsForValue().get(EPOCH_KEY));
-        return epoch == null ? 0 : Long.parseLong(epoch);
+    /** Where the ranking in Redis stands, in one round trip. */
+    Version version() {
+        List<String> values = call(() -> redis.opsForValue().multiGet(List.of(EPOCH_KEY, HISTORY_KEY)));
+        return new Version(values.get(0) == null ? 0 : Long.parseLong(values.get(0)),
+                values.get(1) == null ? NO_HISTORY : values.get(1));
     }
 
     private <T> T call(Supplier<T> command) {
@@ -88,6 +93,13 @@ final class MembershipScripts {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the membership script " + path, e);
         }
+    }
+
+    /**
+     * Where a ranking stands: the count of changes that made it, and their digest ({@code prelude.lua}). Two
+     * rankings at one version are the same ranking; at one epoch with two histories, one of them lost changes.
+     */
+    record Version(long epoch, String history) {
     }
 
     /** What a script answered: a status word first, then strings and integers. */

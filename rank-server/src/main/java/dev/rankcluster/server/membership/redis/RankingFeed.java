@@ -6,6 +6,7 @@ import dev.rankcluster.server.events.RankingChanged;
 import dev.rankcluster.server.membership.Member;
 import dev.rankcluster.server.membership.RankTree;
 import dev.rankcluster.server.membership.TreeSnapshot;
+import dev.rankcluster.server.membership.redis.MembershipScripts.Version;
 import dev.rankcluster.server.system.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,9 +25,10 @@ import org.springframework.data.redis.connection.MessageListener;
  * and turned into local {@link RankingChanged} events in epoch order: the ranking log, the events stream and the
  * metrics see every change, whichever server made it, exactly as with the memory store.
  * <p>
- * A change that does not follow the copy's epoch (messages lost while the subscription was down), an epoch in
- * Redis below the copy's (Redis lost its data), or a copy that stays behind Redis for longer than
- * {@link #LAG_LIMIT} makes it read the whole ranking again and publish it as a {@code snapshot}.
+ * A change that does not follow the copy (messages lost while the subscription was down), Redis at an epoch below
+ * the copy's or at the copy's with another history (Redis lost changes, then maybe made others), or a copy that
+ * stays behind Redis for longer than {@link #LAG_LIMIT} makes it read the whole ranking again and publish it as a
+ * {@code snapshot}.
  */
 final class RankingFeed implements MessageListener, AutoCloseable {
 
@@ -41,7 +43,7 @@ final class RankingFeed implements MessageListener, AutoCloseable {
     private final ExecutorService worker =
             Executors.newSingleThreadExecutor(Thread.ofPlatform().name("ranking-feed").daemon().factory());
 
-    private volatile TreeSnapshot current = TreeSnapshot.INITIAL;
+    private volatile Copy current = Copy.NONE;
     /** Guarded by this. */
     private boolean synced;
     private long awaitedEpoch;
@@ -54,60 +56,77 @@ final class RankingFeed implements MessageListener, AutoCloseable {
     }
 
     /** The ranking as this server last saw it. */
-    TreeSnapshot current() {
+    Copy current() {
         return current;
     }
 
     @Override
     public void onMessage(Message message, byte[] pattern) {
         String text = new String(message.getBody(), StandardCharsets.UTF_8);
-        worker.execute(() -> apply(Change.parse(text)));
+        worker.execute(() -> receive(text));
     }
 
-    synchronized void apply(Change change) {
-        if (synced && change.epoch() == current.epoch() + 1) {
-            current = current.next(change.applyTo(current.tree()));
-            events.publishEvent(new RankingChanged(current.epoch(), change.reason(), change.address(), current));
-        } else if (!synced || change.epoch() > current.epoch()) {
-            resync("epoch %d follows %d".formatted(change.epoch(), current.epoch()));
+    private synchronized void receive(String text) {
+        Change change;
+        try {
+            change = Change.parse(text);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException unreadable) {
+            // A server of another version, say: what it changed is in Redis all the same.
+            resync("unreadable change \"%s\"".formatted(text));
+            return;
+        }
+        apply(change);
+    }
+
+    private void apply(Change change) {
+        Copy copy = current;
+        if (synced && change.epoch() == copy.epoch() + 1 && change.previous().equals(copy.history())) {
+            current = new Copy(change.history(), copy.ranking().next(change.applyTo(copy.ranking().tree())));
+            events.publishEvent(new RankingChanged(change.epoch(), change.reason(), change.address(), current.ranking()));
+        } else if (!synced || change.epoch() > copy.epoch()) {
+            resync("epoch %d does not follow this server's %d".formatted(change.epoch(), copy.epoch()));
+        } else if (change.epoch() == copy.epoch() && !change.history().equals(copy.history())) {
+            resync("Redis lost changes: its change %d is not the one this server holds".formatted(change.epoch()));
         }
         // else: the copy was read after this change, so it holds it already.
     }
 
-    /** Compares the copy with the epoch Redis has now; every lease sweep calls this. */
-    synchronized void check(long redisEpoch) {
+    /** Compares the copy with where Redis stands now; every lease sweep calls this. */
+    synchronized void check(Version redis) {
         long now = ticker.read();
+        Copy copy = current;
         if (!synced) {
-            resync("first read");
-        } else if (redisEpoch < current.epoch()) {
-            resync("Redis is at epoch %d, behind this server's %d: it lost its data".formatted(redisEpoch, current.epoch()));
-        } else if (current.epoch() >= awaitedEpoch) {
-            awaitedEpoch = redisEpoch;
+            resync("not read yet, or the last read failed");
+        } else if (redis.epoch() < copy.epoch()
+                || redis.epoch() == copy.epoch() && !redis.history().equals(copy.history())) {
+            resync("Redis, at epoch %d, lost changes that this server's copy at epoch %d holds"
+                    .formatted(redis.epoch(), copy.epoch()));
+        } else if (copy.epoch() >= awaitedEpoch) {
+            awaitedEpoch = redis.epoch();
             awaitedSince = now;
         } else if (now - awaitedSince > LAG_LIMIT.toNanos()) {
-            resync("no change arrived for epochs %d..%d".formatted(current.epoch() + 1, awaitedEpoch));
+            resync("no change arrived for epochs %d..%d".formatted(copy.epoch() + 1, awaitedEpoch));
         }
     }
 
     private void resync(String why) {
-        TreeSnapshot read;
+        Copy read;
         try {
-            read = StoredMembers.snapshot(scripts.run(MembershipScripts.Script.RANKING));
+            read = StoredMembers.copy(scripts.run(MembershipScripts.Script.RANKING));
         } catch (ProblemException unavailable) {
             synced = false; // the next message or sweep tries again
             return;
         }
-        boolean first = !synced;
-        boolean moved = read.epoch() != current.epoch();
+        Copy before = current;
         synced = true;
         awaitedEpoch = read.epoch();
         awaitedSince = ticker.read();
         current = read;
-        if (!first) {
+        if (before != Copy.NONE) {
             log.info("Read the ranking from Redis again ({}): epoch {}", why, read.epoch());
         }
-        if (moved) {
-            events.publishEvent(new RankingChanged(read.epoch(), ChangeReason.SNAPSHOT, null, read));
+        if (!read.version().equals(before.version())) {
+            events.publishEvent(new RankingChanged(read.epoch(), ChangeReason.SNAPSHOT, null, read.ranking()));
         }
     }
 
@@ -116,13 +135,32 @@ final class RankingFeed implements MessageListener, AutoCloseable {
         worker.shutdownNow();
     }
 
-    /** One published change: {@code "epoch reason sequence id joinedAtMillis address"}. */
-    record Change(long epoch, ChangeReason reason, long sequence, String id, Instant joinedAt, String address) {
+    /** The ranking as this server holds it, with the history of the changes that made it in Redis. */
+    record Copy(String history, TreeSnapshot ranking) {
+
+        /** Before the first read: the empty ranking of a Redis that saw no change. */
+        static final Copy NONE = new Copy(MembershipScripts.NO_HISTORY, TreeSnapshot.INITIAL);
+
+        long epoch() {
+            return ranking.epoch();
+        }
+
+        Version version() {
+            return new Version(epoch(), history);
+        }
+    }
+
+    /**
+     * One published change: {@code "epoch previousHistory history reason sequence id joinedAtMillis address"},
+     * the histories before and after it.
+     */
+    record Change(long epoch, String previous, String history, ChangeReason reason, long sequence, String id,
+                  Instant joinedAt, String address) {
 
         static Change parse(String text) {
-            String[] fields = text.split(" ", 6);
-            return new Change(Long.parseLong(fields[0]), ChangeReason.valueOf(fields[1].toUpperCase(Locale.ROOT)),
-                    Long.parseLong(fields[2]), fields[3], Instant.ofEpochMilli(Long.parseLong(fields[4])), fields[5]);
+            String[] f = text.split(" ", 8);
+            return new Change(Long.parseLong(f[0]), f[1], f[2], ChangeReason.valueOf(f[3].toUpperCase(Locale.ROOT)),
+                    Long.parseLong(f[4]), f[5], Instant.ofEpochMilli(Long.parseLong(f[6])), f[7]);
         }
 
         RankTree applyTo(RankTree tree) {

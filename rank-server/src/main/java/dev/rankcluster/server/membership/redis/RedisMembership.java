@@ -19,7 +19,6 @@ import dev.rankcluster.server.membership.Membership;
 import dev.rankcluster.server.membership.MembershipProblems;
 import dev.rankcluster.server.membership.RankingSnapshot;
 import dev.rankcluster.server.membership.RegistrationOutcome;
-import dev.rankcluster.server.membership.TreeSnapshot;
 import dev.rankcluster.server.membership.redis.MembershipScripts.Reply;
 import dev.rankcluster.server.system.PauseAwareTicker;
 import dev.rankcluster.server.system.ProblemException;
@@ -40,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * lapsed lease, and the script that removes is the arbiter, so each member is removed once.
  * <p>
  * Reads that authenticate or answer one member go to Redis; {@link #snapshot()} answers from this server's copy
- * ({@link RankingFeed}) when it is at Redis's epoch, so a listing costs one {@code GET} in the steady state.
+ * ({@link RankingFeed}) when it is at Redis's epoch and history, so a listing costs one {@code MGET} in the steady
+ * state.
  */
 public final class RedisMembership implements Membership {
 
@@ -136,12 +136,13 @@ public final class RedisMembership implements Membership {
 
     @Override
     public RankingSnapshot snapshot() {
-        TreeSnapshot copy = feed.current();
-        if (copy.epoch() == scripts.epoch()) {
-            return copy;
+        RankingFeed.Copy copy = feed.current();
+        if (copy.version().equals(scripts.version())) {
+            return copy.ranking();
         }
-        // This server has not heard of the latest change yet: read the ranking, so that it reads its own writes.
-        return StoredMembers.snapshot(scripts.run(RANKING));
+        // This server has not heard of the latest change yet, or its copy is of changes Redis lost: read the
+        // ranking, so that it reads its own writes and never lists what Redis no longer holds.
+        return StoredMembers.copy(scripts.run(RANKING)).ranking();
     }
 
     @Override
@@ -152,13 +153,13 @@ public final class RedisMembership implements Membership {
         } catch (ProblemException unavailable) {
             return; // logged once by the scripts; the next sweep tries again
         }
-        long renewed = reply.number(1);
+        long renewed = reply.number(2);
         if (renewed > 0) {
             log.warn("No server swept the leases for {}: every one of the {} leases gets a fresh TTL",
-                    reply.number(2) < 0 ? "a while" : reply.number(2) + " ms", renewed);
+                    reply.number(3) < 0 ? "a while" : reply.number(3) + " ms", renewed);
         }
         if (subscription.subscribed()) {
-            feed.check(reply.number(0));
+            feed.check(new MembershipScripts.Version(reply.number(0), reply.text(1)));
         }
     }
 

@@ -16,7 +16,7 @@ final class RedisStoreHealth implements HealthIndicator {
     @Override
     public Health health() {
         try {
-            return Health.up().withDetail("store", "redis").withDetail("epoch", scripts.epoch()).build();
+            return Health.up().withDetail("store", "redis").withDetail("epoch", scripts.version().epoch()).build();
         } catch (ProblemException unavailable) {
             return Health.down().withDetail("store", "redis").withDetail("error", "Redis does not answer").build();
         }

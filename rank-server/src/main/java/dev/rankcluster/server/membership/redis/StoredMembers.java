@@ -25,12 +25,12 @@ final class StoredMembers {
         return new RankedMember(rank, member.id(), member.address(), member.joinedAt());
     }
 
-    /** The answer of {@code ranking.lua} (epoch, then entry and sequence of every member by rank) as a snapshot. */
-    static TreeSnapshot snapshot(MembershipScripts.Reply ranking) {
+    /** The answer of {@code ranking.lua} (epoch, history, then entry and sequence of every member by rank). */
+    static RankingFeed.Copy copy(MembershipScripts.Reply ranking) {
         RankTree tree = RankTree.EMPTY;
-        for (int i = 1; i + 1 < ranking.size(); i += 2) {
+        for (int i = 2; i + 1 < ranking.size(); i += 2) {
             tree = tree.with(member(ranking.text(i), ranking.number(i + 1)));
         }
-        return new TreeSnapshot(ranking.number(0), tree);
+        return new RankingFeed.Copy(ranking.text(1), new TreeSnapshot(ranking.number(0), tree));
     }
 }

@@ -16,11 +16,14 @@ import dev.rankcluster.server.system.PauseAwareTicker;
 import dev.rankcluster.server.system.ProblemException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -121,6 +124,19 @@ class RedisMembershipTests extends MembershipContractTests {
     @Override
     protected void elapse(Duration duration) {
         template.execute(ELAPSE, List.of(), Long.toString(duration.toMillis()));
+    }
+
+    /** Every key of the store, as {@code DUMP} serialises it (leases without their expiry). */
+    static Map<String, byte[]> dumpRedis() {
+        Map<String, byte[]> dumped = new HashMap<>();
+        template.keys("rank:*").forEach(key -> dumped.put(key, template.dump(key)));
+        return dumped;
+    }
+
+    /** Redis holds exactly what {@link #dumpRedis()} returned. */
+    static void restoreRedis(Map<String, byte[]> dumped) {
+        redis.flushAll();
+        dumped.forEach((key, value) -> template.restore(key, value, 0, TimeUnit.MILLISECONDS));
     }
 
     static List<String> addresses(List<RankedMember> members) {
@@ -291,6 +307,23 @@ class RedisMembershipTests extends MembershipContractTests {
         }
 
         @Test
+        void feed_changeItCannotRead_readsRankingAgain() {
+            RecordedEvents eventsOfB = new RecordedEvents();
+            server(5, eventsOfB);
+            subscriptions.get(1).stop();
+            join("10.0.0.1:8080");
+            subscriptions.get(1).start();
+
+            // As a server of the version before histories would announce it.
+            template.convertAndSend(MembershipScripts.CHANGES_CHANNEL, "1 joined 1 some-id 0 10.0.0.1:8080");
+
+            eventually(() -> assertThat(eventsOfB.rankingChanges()).singleElement().satisfies(change -> {
+                assertThat(change.reason()).isEqualTo(ChangeReason.SNAPSHOT);
+                assertThat(change.epoch()).isEqualTo(1);
+            }));
+        }
+
+        @Test
         void subscription_redisAwayWhenServerStarts_subscribesOnceItAnswers() {
             RedisServer late = RedisServer.startOnFreePort();
             late.stop();
@@ -339,6 +372,69 @@ class RedisMembershipTests extends MembershipContractTests {
             eventuallyLastChange(ChangeReason.JOINED, "10.0.0.3:8080", 1);
             assertThat(events.lastRankingChange().ranking().members()).extracting(RankedMember::address)
                     .containsExactly("10.0.0.3:8080");
+        }
+
+        @Test
+        void snapshot_redisLostItsDataThenCaughtUpWithTheCopysEpoch_listsWhatRedisHolds() {
+            Registration lost = join("10.0.0.1:8080");
+            eventuallyLastChange(ChangeReason.JOINED, "10.0.0.1:8080", 1);
+            redis.flushAll();
+
+            Registration again = join("10.0.0.1:8080"); // epoch 1 again: same address and join sequence, new id
+
+            assertThat(again.epoch()).isEqualTo(lost.epoch());
+            assertThat(membership.snapshot().members()).extracting(RankedMember::id).containsExactly(again.id());
+            membership.remove(again.id());
+            assertThat(membership.snapshot().size()).isZero();
+        }
+
+        @Test
+        void feed_redisLostItsDataThenCaughtUpWithTheCopysEpoch_changeAtThatEpochReadsRankingAgain() {
+            join("10.0.0.1:8080");
+            eventuallyLastChange(ChangeReason.JOINED, "10.0.0.1:8080", 1);
+            redis.flushAll();
+
+            Registration again = join("10.0.0.1:8080");
+
+            eventuallyLastChange(ChangeReason.SNAPSHOT, null, 1);
+            assertThat(events.lastRankingChange().ranking().members()).extracting(RankedMember::id)
+                    .containsExactly(again.id());
+        }
+
+        @Test
+        void feed_redisLostItsDataWhileUnsubscribed_sweepAtTheCopysEpochReadsRankingAgain() {
+            RecordedEvents eventsOfB = new RecordedEvents();
+            RedisMembership b = server(5, eventsOfB);
+            join("10.0.0.1:8080");
+            eventually(() -> assertThat(eventsOfB.rankingChanges()).hasSize(1));
+            subscriptions.get(1).stop();
+            redis.flushAll();
+            Registration again = join("10.0.0.1:8080"); // b never hears of it
+            subscriptions.get(1).start();
+
+            b.expireLapsedLeases();
+
+            assertThat(eventsOfB.lastRankingChange()).satisfies(change -> {
+                assertThat(change.reason()).isEqualTo(ChangeReason.SNAPSHOT);
+                assertThat(change.epoch()).isEqualTo(1);
+                assertThat(change.ranking().members()).extracting(RankedMember::id).containsExactly(again.id());
+            });
+        }
+
+        @Test
+        void snapshot_redisLostItsLastChangeThenCaughtUpWithTheCopysEpoch_listsWhatRedisHolds() {
+            join("10.0.0.1:8080");
+            Map<String, byte[]> afterFirstJoin = dumpRedis();
+            join("10.0.0.2:8080");
+            eventuallyLastChange(ChangeReason.JOINED, "10.0.0.2:8080", 2);
+            restoreRedis(afterFirstJoin); // as when a replica one change behind takes over
+
+            join("10.0.0.3:8080"); // epoch 2 again, with another member second
+
+            assertThat(addressesByRank()).containsExactly("10.0.0.1:8080", "10.0.0.3:8080");
+            eventuallyLastChange(ChangeReason.SNAPSHOT, null, 2);
+            assertThat(addresses(events.lastRankingChange().ranking().members()))
+                    .containsExactly("10.0.0.1:8080", "10.0.0.3:8080");
         }
     }
 
