@@ -11,8 +11,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * A real rank client jar as a process, with the JVM flags and environment its Docker image uses, registered with the server
- * under test. It sends no commands of its own: the benchmark's sender is the only one, so each figure
+ * A real rank client jar as a process, with the JVM flags and environment its Docker image uses, registered with
+ * the server under test. It sends no commands of its own: the benchmark's sender is the only one, so each figure
  * counts only the benchmark's commands.
  */
 final class ClientProcess implements AutoCloseable {
