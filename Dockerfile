@@ -60,10 +60,11 @@ RUN java -Xmx48m -Xmn4m -Xss256k -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:Tr
         -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:-AOTRecordTraining -Dspring.aot.enabled=true \
         -XX:AOTCacheOutput=app.aot -jar app.jar \
         --server.port=0 --rank.client.server-url=http://127.0.0.1:1 --rank.cluster.token=aot-training \
-        > /tmp/training.log 2>&1 & java=$!; \
-    until grep -q "retrying in" /tmp/training.log || ! kill -0 $java 2>/dev/null; do sleep 0.2; done; \
+        > /tmp/training.log 2>&1 & java=$! waited=0; \
+    until grep -q "retrying in" /tmp/training.log || ! kill -0 $java 2>/dev/null || [ $((waited=waited+1)) -gt 600 ]; \
+        do sleep 0.2; done; \
     kill -TERM $java; wait $java; \
-    test -s app.aot || { cat /tmp/training.log; exit 1; }
+    test -s app.aot || { cat /tmp/training.log; exit 1; }; rm /tmp/training.log
 USER rank
 ENTRYPOINT ["java", "-Xmx48m", "-Xmn4m", "-Xss256k", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", \
             "-XX:TrimNativeHeapInterval=5000", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", \
