@@ -39,6 +39,9 @@ class DeliveryClient {
 
     private final JsonMapper json;
     private final Duration timeout;
+    /** The reasons of the two timeouts, formatted once rather than for every delivery. */
+    private final String timedOut;
+    private final String connectTimedOut;
     private final DeliverySignature signature;
     private final Clock clock;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -46,6 +49,8 @@ class DeliveryClient {
 
     DeliveryClient(RankServerProperties properties, ClusterProperties cluster, JsonMapper json, Clock clock) {
         this.timeout = properties.deliveryTimeout();
+        this.timedOut = "timed out after %d ms".formatted(timeout.toMillis());
+        this.connectTimedOut = "connect timed out after %d ms".formatted(timeout.toMillis());
         this.json = json;
         this.clock = clock;
         this.signature = cluster.clusterToken().map(DeliverySignature::new).orElse(null);
@@ -61,7 +66,7 @@ class DeliveryClient {
         byte[] request = request(target.address(), json.writeValueAsBytes(delivery));
         long deadline = System.nanoTime() + timeout.toNanos();
         return CompletableFuture.supplyAsync(() -> exchange(target, address, request, deadline), executor)
-                .completeOnTimeout(DeliveryResult.failed(target, timedOut()), timeout.toMillis(), TimeUnit.MILLISECONDS);
+                .completeOnTimeout(DeliveryResult.failed(target, timedOut), timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private DeliveryResult exchange(RankedMember target, InetSocketAddress address, byte[] request, long deadline) {
@@ -83,7 +88,7 @@ class DeliveryClient {
             // Resolved here, on the delivery's own thread: a slow name lookup holds up no other delivery.
             fresh = new MemberConnection(new InetSocketAddress(address.getHostString(), address.getPort()), deadline);
         } catch (SocketTimeoutException e) {
-            return DeliveryResult.failed(target, "connect timed out after %d ms".formatted(timeout.toMillis()));
+            return DeliveryResult.failed(target, connectTimedOut);
         } catch (IOException e) {
             return DeliveryResult.failed(target, reason(e));
         }
@@ -128,13 +133,9 @@ class DeliveryClient {
         return InetSocketAddress.createUnresolved(host, uri.getPort());
     }
 
-    private String timedOut() {
-        return "timed out after %d ms".formatted(timeout.toMillis());
-    }
-
     private String reason(IOException failure) {
         if (failure instanceof SocketTimeoutException) {
-            return timedOut();
+            return timedOut;
         }
         if (failure instanceof ConnectException) {
             return "connection refused";

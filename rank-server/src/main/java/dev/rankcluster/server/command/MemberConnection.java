@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,7 +71,7 @@ final class MemberConnection implements AutoCloseable {
             if (name.equalsIgnoreCase("Content-Length")) {
                 length = parseLength(value);
             } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-                chunked = value.toLowerCase().endsWith("chunked");
+                chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
             } else if (name.equalsIgnoreCase("Connection")) {
                 keepAlive = !value.equalsIgnoreCase("close");
             }
