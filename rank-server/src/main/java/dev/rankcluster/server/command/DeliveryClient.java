@@ -59,11 +59,12 @@ import tools.jackson.databind.json.JsonMapper;
  * in flight; the others wait their turn within their own deadline.
  */
 @Component
-class DeliveryClient {
+class DeliveryClient implements AutoCloseable {
 
     static final String PATH = "/api/v1/commands";
     /** A member's problem answer is small; more than this is not read for its type. */
     private static final int MAX_ANSWER_READ = 4096;
+    private static final ContentType JSON_CONTENT = ContentType.create("application/json");
     private static final Pattern PROBLEM_TYPE = Pattern.compile("\"type\"\\s*:\\s*\"[^\"]*/problems/([a-z-]{1,40})\"");
 
     private final JsonMapper json;
@@ -128,7 +129,7 @@ class DeliveryClient {
         HttpPost post = new HttpPost(uri);
         post.setHeader(RankHeaders.TIMESTAMP, Long.toString(timestamp));
         post.setHeader(RankHeaders.SIGNATURE, DeliverySignature.withKey(target.deliveryKey()).sign(timestamp, body));
-        post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+        post.setEntity(new ByteArrayEntity(body, JSON_CONTENT));
         long deadline = System.nanoTime() + timeout.toNanos();
         return CompletableFuture.supplyAsync(() -> exchange(member, post, deadline), executor)
                 .completeOnTimeout(DeliveryResult.failed(member, timedOut), timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -203,7 +204,8 @@ class DeliveryClient {
     }
 
     @PreDestroy
-    void close() {
+    @Override
+    public void close() {
         executor.shutdownNow();
         deadlines.shutdownNow();
         http.close(CloseMode.IMMEDIATE);

@@ -11,6 +11,7 @@ import dev.rankcluster.server.support.Receiver;
 import dev.rankcluster.server.support.ServerHttp.Response;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
         "rank.server.admin-token=" + RankServerTestBase.ADMIN_TOKEN,
         "rank.cluster.token=" + CommandApiTests.CLUSTER_TOKEN,
         "rank.server.delivery-timeout=500ms",
+        "rank.server.max-clock-skew=100ms",
         "rank.server.max-failed-deliveries=2"})
 @ExtendWith(OutputCaptureExtension.class)
 class CommandApiTests extends RankServerTestBase {
@@ -81,7 +83,7 @@ class CommandApiTests extends RankServerTestBase {
             Receiver c = receiver();
             JsonNode sender = join(a);
             JsonNode second = join(b);
-            join(c);
+            JsonNode third = join(c);
             long epoch = epoch();
 
             Response response = command(sender, "flush-cache");
@@ -104,13 +106,21 @@ class CommandApiTests extends RankServerTestBase {
             assertThat(body.path("senderId").asString()).isEqualTo(id(sender));
             assertThat(body.path("senderAddress").asString()).isEqualTo("127.0.0.1:" + a.port());
             assertThat(body.path("senderRank").asInt()).isZero();
+            assertThat(body.path("receiverId").asString()).isEqualTo(id(second));
             assertThat(body.path("receiverRank").asInt()).isEqualTo(1);
-            assertThat(JSON.readTree(c.received().get(0).body()).path("receiverRank").asInt()).isEqualTo(2);
+            JsonNode toThird = JSON.readTree(c.received().get(0).body());
+            assertThat(toThird.path("receiverId").asString()).isEqualTo(id(third));
+            assertThat(toThird.path("receiverRank").asInt()).isEqualTo(2);
             assertThat(body.path("epoch").asLong()).isEqualTo(epoch);
-            assertThat(body.path("issuedAt").asString()).isNotBlank();
+            Instant issuedAt = Instant.parse(body.path("issuedAt").asString());
+            assertThat(Instant.parse(body.path("expiresAt").asString()))
+                    .as("expiresAt = issuedAt + delivery-timeout - max-clock-skew").isEqualTo(issuedAt.plusMillis(400));
             long timestamp = Long.parseLong(delivery.header("X-Rank-Timestamp"));
-            assertThat(new DeliverySignature(CLUSTER_TOKEN).matches(timestamp,
-                    delivery.body().getBytes(StandardCharsets.UTF_8), delivery.header("X-Rank-Signature"))).isTrue();
+            byte[] signed = delivery.body().getBytes(StandardCharsets.UTF_8);
+            assertThat(DeliverySignature.forLeaseToken(second.path("leaseToken").asString()).matches(timestamp, signed,
+                    delivery.header("X-Rank-Signature"))).as("signed with the receiver's own key").isTrue();
+            assertThat(DeliverySignature.forLeaseToken(third.path("leaseToken").asString()).matches(timestamp, signed,
+                    delivery.header("X-Rank-Signature"))).as("no other member's key fits").isFalse();
             assertThat(DeliverySignature.isFresh(timestamp, System.currentTimeMillis())).isTrue();
 
             assertThat(output).contains("Command %s 'flush-cache' from 127.0.0.1:%d rank 0 to 2 clients"
