@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -358,5 +360,43 @@ class CommandApiTests extends RankServerTestBase {
                 .contains("rank_members ", "rank_registrations_total", "rank_removals_total{reason=\"removed\"}",
                         "rank_commands_total", "rank_deliveries_total{outcome=\"delivered\"}",
                         "rank_fanout_seconds_count"));
+    }
+
+    @Test
+    void prometheus_afterACommand_countsEachRegistrationRemovalCommandAndDeliveryOnce() {
+        Map<String, Double> before = meters();
+        JsonNode sender = join(receiver());
+        JsonNode reached = join(receiver());
+        join(receiver().answering(delivery -> 500));
+        command(sender, "measure");
+        http.delete("/api/v1/members/" + id(reached), "Authorization", "Bearer " + ADMIN_TOKEN);
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Map<String, Double> after = meters();
+            assertThat(after.get("rank_members")).isEqualTo(before.get("rank_members") + 2);
+            assertThat(delta(before, after, "rank_registrations_total")).isEqualTo(3);
+            assertThat(delta(before, after, "rank_removals_total{reason=\"removed\"}")).isEqualTo(1);
+            assertThat(delta(before, after, "rank_commands_total")).isEqualTo(1);
+            assertThat(delta(before, after, "rank_deliveries_total{outcome=\"delivered\"}")).isEqualTo(1);
+            assertThat(delta(before, after, "rank_deliveries_total{outcome=\"failed\"}")).isEqualTo(1);
+            assertThat(delta(before, after, "rank_fanout_seconds_count")).isEqualTo(1);
+        });
+    }
+
+    /** Every sample of {@code /actuator/prometheus}, by name and labels. */
+    Map<String, Double> meters() {
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : http.get("/actuator/prometheus").body().split("\n")) {
+            int space = line.lastIndexOf(' ');
+            if (!line.startsWith("#") && space > 0) {
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return samples;
+    }
+
+    static double delta(Map<String, Double> before, Map<String, Double> after, String sample) {
+        assertThat(after).as("meters").containsKey(sample);
+        return after.get(sample) - before.getOrDefault(sample, 0.0);
     }
 }
