@@ -29,6 +29,7 @@ class EventBroadcaster implements SmartLifecycle {
     private final Object lock = new Object();
     private final ConcurrentSkipListMap<Long, RankingChanged> history = new ConcurrentSkipListMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final RankingFrames frames = new RankingFrames();
     private volatile RankingChanged latest;
     private volatile boolean running;
 
@@ -83,6 +84,10 @@ class EventBroadcaster implements SmartLifecycle {
     @EventListener
     void on(CommandFannedOut fannedOut) {
         subscribers.forEach(subscriber -> subscriber.offer(fannedOut.command()));
+    }
+
+    RankingFrames frames() {
+        return frames;
     }
 
     /** The latest change. */
