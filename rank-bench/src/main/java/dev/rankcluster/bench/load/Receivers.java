@@ -77,6 +77,11 @@ final class Receivers implements AutoCloseable {
         return refused.sum();
     }
 
+    /** The thread that serves every receiver, whose CPU a measurement may leave out. */
+    long threadId() {
+        return loop.threadId();
+    }
+
     private void serve() {
         try {
             while (!closed) {
