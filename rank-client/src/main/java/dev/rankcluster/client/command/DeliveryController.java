@@ -78,8 +78,8 @@ class DeliveryController {
             long late = Duration.between(delivery.expiresAt(), now).toMillis();
             log.warn("Not executing '{}' from {} (rank {}): it arrived {} ms after its deadline", delivery.command(),
                     delivery.senderAddress(), delivery.senderRank(), late);
-            throw new ProblemException(ProblemType.DELIVERY_EXPIRED, "the delivery expired at %s, %d ms before it arrived: not executed"
-                    .formatted(delivery.expiresAt(), late));
+            throw new ProblemException(ProblemType.DELIVERY_EXPIRED,
+                    "the delivery expired at %s, %d ms before it arrived: not executed".formatted(delivery.expiresAt(), late));
         }
         if (delivery.senderRank() >= delivery.receiverRank()) {
             throw new ProblemException(ProblemType.RANK_VIOLATION,

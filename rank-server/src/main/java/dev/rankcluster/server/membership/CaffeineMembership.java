@@ -31,8 +31,8 @@ import org.springframework.context.ApplicationEventPublisher;
  * The in-memory membership: leases in a Caffeine cache, the ranking in an immutable order-statistic tree.
  * <p>
  * One lock guards every change of the ranking together with its epoch bump, so one epoch is one consistent
- * ranking; the change's event is queued under the lock and published after it, in epoch order. Reads take no lock: they use the current
- * immutable snapshot. Caffeine never calls back into this lock: its eviction listener only queues the id,
+ * ranking; the change's event is queued under the lock and published after it, in epoch order. Reads take no
+ * lock: they use the current immutable snapshot. Caffeine never calls back into this lock: its eviction listener only queues the id,
  * and {@link #expireLapsedLeases()} re-checks each queued id under the lock.
  */
 public final class CaffeineMembership implements Membership {
