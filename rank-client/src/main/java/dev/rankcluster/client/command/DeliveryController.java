@@ -5,6 +5,12 @@ import dev.rankcluster.model.Delivery;
 import dev.rankcluster.model.ExecutedCommand;
 import dev.rankcluster.model.ProblemType;
 import dev.rankcluster.model.RankHeaders;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1/commands")
+@Tag(name = "commands", description = "Receive commands from the rank server; list those executed")
 class DeliveryController {
 
     static final DataSize MAX_BODY = DataSize.ofKilobytes(16);
@@ -38,8 +45,22 @@ class DeliveryController {
         this.executed = executed;
     }
 
+    @Operation(summary = "Execute a command delivered by the rank server, at most once per commandId",
+            description = "With a cluster token set, the delivery must be signed: X-Rank-Signature is "
+                    + "sha256=<hex HMAC-SHA256 of X-Rank-Timestamp + \".\" + the body>, the timestamp within 30 s.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = Delivery.class))))
+    @ApiResponse(responseCode = "204", description = "executed, or executed before (same commandId)")
+    @ApiResponse(responseCode = "400", description = "malformed delivery or missing fields")
+    @ApiResponse(responseCode = "401", description = "invalid-signature: missing, wrong or stale signature")
+    @ApiResponse(responseCode = "403", description = "rank-violation: the sender does not outrank this client")
+    @ApiResponse(responseCode = "413", description = "a body over 16 KiB")
+    @ApiResponse(responseCode = "415", description = "a body that is not application/json")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Void> receive(@RequestHeader(name = RankHeaders.TIMESTAMP, required = false) String timestamp,
+    ResponseEntity<Void> receive(@Parameter(description = "epoch millis at which the server signed the delivery")
+                                 @RequestHeader(name = RankHeaders.TIMESTAMP, required = false) String timestamp,
+                                 @Parameter(description = "sha256=<hex HMAC>")
                                  @RequestHeader(name = RankHeaders.SIGNATURE, required = false) String signature,
                                  HttpServletRequest request) throws IOException {
         byte[] body = readBody(request);
@@ -53,6 +74,7 @@ class DeliveryController {
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(summary = "The last 100 commands executed, newest first")
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     List<ExecutedCommand> executed() {
         return executed.newestFirst();
