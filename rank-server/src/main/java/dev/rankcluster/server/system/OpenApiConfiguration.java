@@ -36,7 +36,8 @@ class OpenApiConfiguration {
                         Keeps the ordered list of live clients (rank 0 first, ranks always 0..n-1) and delivers \
                         each client's commands to every client ranked below it. Every error is an RFC 9457 \
                         problem whose type is %s<name>.""".formatted(ProblemType.BASE)))
-                .servers(List.of(new Server().url("http://localhost:8080").description("a server on its default port")))
+                // Relative: Swagger UI then tries the endpoints on the server that serves it, whatever its port.
+                .servers(List.of(new Server().url("/").description("the server that serves this document")))
                 .components(new Components()
                         .addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                                 .description("the cluster token to register; the admin token to remove any member")));
