@@ -24,8 +24,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 
-    /** The bearer scheme of the cluster token (registration) and the admin token (removal). */
-    static final String BEARER = "bearer";
+    /** The bearer scheme of the cluster token (registration) and the admin token (removal), named so in controllers. */
+    private static final String BEARER = "bearer";
 
     private static final String PROBLEM = "Problem";
 
