@@ -35,6 +35,8 @@ class ReadmeWalkthroughIT {
 
     @Test
     void everyStep_answersAsTheReadmeShows(@TempDir Path workDir) throws Exception {
+        assertThat(onPath("curl")).as("the README's walkthrough needs curl on the PATH (Debian: apt-get install curl)")
+                .isTrue();
         ReadmeWalkthrough readme = ReadmeWalkthrough.of(Files.readString(README));
         assertThat(readme.steps()).as("steps of the walkthrough").hasSizeGreaterThan(3);
         assertThat(readme.ports()).as("ports the walkthrough starts apps on").isNotEmpty();
@@ -86,6 +88,11 @@ class ReadmeWalkthroughIT {
             }
         }
         return replacements;
+    }
+
+    private static boolean onPath(String command) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(directory -> Files.isExecutable(Path.of(directory, command)));
     }
 
     private static boolean isFree(int port) {
