@@ -75,12 +75,21 @@ final class RedisProcess implements AutoCloseable {
     private static RedisProcess startServer(List<String> extraArguments) {
         requireInstalled(BINARY, "redis-server");
         int port = freePort();
+        // A replica writes the copy it receives to disk: into a directory of its own, not the build's.
         var command = new ArrayList<>(List.of(BINARY.toString(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", temporaryDirectory().toString()));
         command.addAll(extraArguments);
         var redis = new RedisProcess(port, List.copyOf(command));
         redis.start();
         return redis;
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("redis-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void requireInstalled(Path binary, String debianPackage) {

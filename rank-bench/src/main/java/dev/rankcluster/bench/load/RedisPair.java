@@ -50,6 +50,8 @@ final class RedisPair implements AutoCloseable {
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
         command.addAll(extra);
         try {
+            // A replica writes the copy it receives to disk: into a directory of its own.
+            command.addAll(List.of("--dir", Files.createTempDirectory("redis-").toString()));
             processes.add(new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
         } catch (IOException e) {

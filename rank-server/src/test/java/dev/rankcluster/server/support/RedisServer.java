@@ -39,7 +39,13 @@ public final class RedisServer implements AutoCloseable {
 
     /** A replica of {@code primary}: it copies everything the primary holds and then every change. */
     public static RedisServer startReplicaOf(RedisServer primary) {
-        return startOnFreePort(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
+        // A replica writes the copy it receives to disk: into a directory of its own, not the build's.
+        try {
+            return startOnFreePort(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port()),
+                    "--dir", Files.createTempDirectory("redis-replica-").toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static RedisServer startOnFreePort(List<String> extraArguments) {
