@@ -26,6 +26,7 @@ class EventBroadcaster implements SmartLifecycle {
 
     static final int HISTORY = 1000;
 
+    private final Membership membership;
     private final Object lock = new Object();
     private final ConcurrentSkipListMap<Long, RankingChanged> history = new ConcurrentSkipListMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
@@ -34,6 +35,7 @@ class EventBroadcaster implements SmartLifecycle {
     private volatile boolean running;
 
     EventBroadcaster(Membership membership) {
+        this.membership = membership;
         RankingSnapshot snapshot = startingRanking(membership);
         this.latest = new RankingChanged(snapshot.epoch(), ChangeReason.SNAPSHOT, null, snapshot);
     }
@@ -48,6 +50,7 @@ class EventBroadcaster implements SmartLifecycle {
     }
 
     SseEmitter subscribe(String lastEventId) {
+        catchUpWith(startingRanking(membership));
         Subscriber subscriber;
         synchronized (lock) {
             RankingChanged current = latest;
@@ -59,6 +62,16 @@ class EventBroadcaster implements SmartLifecycle {
         }
         subscriber.start();
         return subscriber.emitter();
+    }
+
+    /**
+     * A shared store may be ahead of the changes this server has heard of (just after a start, say, while other
+     * servers change the ranking): a new watcher then starts from the store's ranking, not from an older one.
+     */
+    private void catchUpWith(RankingSnapshot current) {
+        if (current.epoch() > latest.epoch()) {
+            on(new RankingChanged(current.epoch(), ChangeReason.SNAPSHOT, null, current));
+        }
     }
 
     @EventListener

@@ -23,7 +23,9 @@ import org.springframework.util.StreamUtils;
 
 /**
  * Runs the Redis store's Lua scripts ({@code src/main/resources/redis/}) on Redis. Each script is one atomic
- * step; a Redis that does not answer turns into {@code 503 service-unavailable}, and nothing was written.
+ * step; a Redis that does not answer turns into {@code 503 service-unavailable}, and nothing was written. Changes
+ * of the ranking ({@link #runChange}) also wait for the replicas that {@code rank.server.redis.min-replicas-acknowledged}
+ * asks for.
  */
 final class MembershipScripts {
 
@@ -44,11 +46,18 @@ final class MembershipScripts {
     }
 
     private final StringRedisTemplate redis;
+    private final ReplicaAcknowledgedWrites acknowledgedWrites;
     private final Map<Script, RedisScript<List>> scripts = new EnumMap<>(Script.class);
     private final AtomicBoolean reachable = new AtomicBoolean(true);
 
+    /** Changes acknowledged once the primary has them. */
     MembershipScripts(StringRedisTemplate redis) {
+        this(redis, ReplicaAcknowledgedWrites.NONE);
+    }
+
+    MembershipScripts(StringRedisTemplate redis, ReplicaAcknowledgedWrites acknowledgedWrites) {
         this.redis = redis;
+        this.acknowledgedWrites = acknowledgedWrites;
         String prelude = read("redis/prelude.lua");
         for (Script script : Script.values()) {
             scripts.put(script, RedisScript.of(prelude + read(script.file()), List.class));
@@ -56,11 +65,28 @@ final class MembershipScripts {
     }
 
     Reply run(Script script, Object... args) {
+        String[] values = strings(args);
+        return new Reply(call(() -> redis.execute(scripts.get(script), List.of(), (Object[]) values), script));
+    }
+
+    /**
+     * A script that may change the ranking: acknowledged only once the configured number of replicas hold the
+     * change, so that a failover cannot lose it ({@code 503} when they do not confirm in time).
+     */
+    Reply runChange(Script script, Object... args) {
+        if (acknowledgedWrites.replicas() == 0) {
+            return run(script, args);
+        }
+        String[] values = strings(args);
+        return new Reply(call(() -> acknowledgedWrites.run(scripts.get(script), values), script));
+    }
+
+    private static String[] strings(Object[] args) {
         String[] values = new String[args.length];
         for (int i = 0; i < args.length; i++) {
             values[i] = String.valueOf(args[i]);
         }
-        return new Reply(call(() -> redis.execute(scripts.get(script), List.of(), (Object[]) values), script));
+        return values;
     }
 
     /** Where the ranking in Redis stands, in one round trip. */

@@ -76,7 +76,7 @@ public final class RedisMembership implements Membership {
     @Override
     public RegistrationOutcome register(String address) {
         String token = LeaseTokens.newToken();
-        Reply reply = scripts.run(REGISTER, address, UUID.randomUUID(), hash(token), leaseTtlMs, maxMembers,
+        Reply reply = scripts.runChange(REGISTER, address, UUID.randomUUID(), hash(token), leaseTtlMs, maxMembers,
                 clock.millis(), pauseThresholdMs, HEX.formatHex(DeliverySignature.deliveryKey(token)));
         if (reply.status().equals("full")) {
             throw MembershipProblems.clusterFull(maxMembers);
@@ -94,12 +94,12 @@ public final class RedisMembership implements Membership {
 
     @Override
     public void leave(String id, String leaseToken) {
-        authenticated(id, scripts.run(REMOVE, id, "member", hash(leaseToken), pauseThresholdMs));
+        authenticated(id, scripts.runChange(REMOVE, id, "member", hash(leaseToken), pauseThresholdMs));
     }
 
     @Override
     public void remove(String id) {
-        authenticated(id, scripts.run(REMOVE, id, "operator", "", pauseThresholdMs));
+        authenticated(id, scripts.runChange(REMOVE, id, "operator", "", pauseThresholdMs));
     }
 
     @Override

@@ -109,7 +109,7 @@ class RedisMembershipTests extends MembershipContractTests {
     /** One rank server's store, wired as {@link RedisStoreConfiguration} wires it, after its first sweep. */
     RedisMembership server(int maxMembers, RecordedEvents publishedTo) {
         RedisStoreConfiguration wiring = new RedisStoreConfiguration();
-        MembershipScripts scripts = wiring.membershipScripts(template);
+        MembershipScripts scripts = wiring.membershipScripts(template, ReplicaAcknowledgedWrites.NONE);
         RankingFeed feed = wiring.rankingFeed(scripts, publishedTo, PauseAwareTicker.system());
         feeds.add(feed);
         RankingSubscription subscription = wiring.rankingSubscription(connections, feed);
@@ -369,7 +369,8 @@ class RedisMembershipTests extends MembershipContractTests {
             lateConnections.start();
             try {
                 RedisStoreConfiguration wiring = new RedisStoreConfiguration();
-                MembershipScripts scripts = wiring.membershipScripts(new StringRedisTemplate(lateConnections));
+                MembershipScripts scripts = wiring.membershipScripts(new StringRedisTemplate(lateConnections),
+                        ReplicaAcknowledgedWrites.NONE);
                 RankingFeed feed = wiring.rankingFeed(scripts, events, PauseAwareTicker.system());
                 feeds.add(feed);
                 RankingSubscription subscription = wiring.rankingSubscription(lateConnections, feed);
