@@ -63,6 +63,24 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    /** Waits until this replica has copied its primary and follows it ({@code master_link_status:up}). */
+    public void awaitInSync() {
+        await("replica on " + port + " in sync").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> info("replication").contains("master_link_status:up"));
+    }
+
+    private String info(String section) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write(("INFO " + section + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] answer = new byte[8192];
+            int read = socket.getInputStream().read(answer);
+            return read < 0 ? "" : new String(answer, 0, read, StandardCharsets.US_ASCII);
+        } catch (IOException notYet) {
+            return "";
+        }
+    }
+
     public String url() {
         return "redis://127.0.0.1:" + port;
     }

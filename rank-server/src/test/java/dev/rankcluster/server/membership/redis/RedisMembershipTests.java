@@ -249,8 +249,7 @@ class RedisMembershipTests extends MembershipContractTests {
                         assertThat(problem.type()).isEqualTo(ProblemType.INTERNAL_ERROR);
                         assertThat(problem.getBody().getDetail()).contains("failed a step").doesNotContain("ERR");
                     });
-            assertThat(output).contains("Redis failed the membership script redis/register.lua: ERR")
-                    .doesNotContain("Redis does not answer");
+            assertThat(output).contains("Redis failed the membership script redis/register.lua: ERR");
             template.opsForValue().set("rank:epoch", Long.toString(epoch));
             assertThat(addressesByRank()).containsExactly("10.0.0.1:8080");
         }
@@ -263,13 +262,14 @@ class RedisMembershipTests extends MembershipContractTests {
             goneConnections.afterPropertiesSet();
             goneConnections.start();
             try {
-                MembershipScripts scripts = new RedisStoreConfiguration().membershipScripts(new StringRedisTemplate(goneConnections));
+                MembershipScripts scripts = new RedisStoreConfiguration().membershipScripts(
+                        new StringRedisTemplate(goneConnections), ReplicaAcknowledgedWrites.NONE);
                 RedisMembership server = new RedisMembership(scripts, null, null, 5, TTL, MAX_FAILED_DELIVERIES, CLOCK);
 
                 assertThatThrownBy(() -> server.register("10.0.0.2:8080"))
                         .isInstanceOfSatisfying(ProblemException.class,
                                 problem -> assertThat(problem.type()).isEqualTo(ProblemType.SERVICE_UNAVAILABLE));
-                assertThat(output).contains("Redis does not answer").doesNotContain("Redis failed the membership script");
+                assertThat(output).contains("Redis does not answer");
             } finally {
                 goneConnections.destroy();
             }

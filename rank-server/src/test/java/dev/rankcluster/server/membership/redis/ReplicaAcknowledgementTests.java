@@ -10,6 +10,7 @@ import dev.rankcluster.server.support.RedisServer;
 import dev.rankcluster.server.support.ServerHttp.Response;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -32,6 +33,11 @@ class ReplicaAcknowledgementTests extends RankServerTestBase {
     static void redisPort(DynamicPropertyRegistry registry) {
         registry.add("spring.data.redis.host", () -> "127.0.0.1");
         registry.add("spring.data.redis.port", primary::port);
+    }
+
+    @BeforeEach
+    void replicaInSync() {
+        replica.awaitInSync();
     }
 
     @AfterAll
