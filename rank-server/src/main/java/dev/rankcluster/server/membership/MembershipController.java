@@ -2,6 +2,7 @@ package dev.rankcluster.server.membership;
 
 import dev.rankcluster.model.LeaseRenewal;
 import dev.rankcluster.model.MemberDetails;
+import dev.rankcluster.model.ProblemType;
 import dev.rankcluster.model.RankHeaders;
 import dev.rankcluster.model.Ranking;
 import dev.rankcluster.model.Registration;
@@ -32,11 +33,14 @@ class MembershipController {
     private final Membership membership;
     private final MemberAddresses addresses;
     private final String adminToken;
+    private final DepartedMembers departed;
 
-    MembershipController(Membership membership, MemberAddresses addresses, RankServerProperties properties) {
+    MembershipController(Membership membership, MemberAddresses addresses, RankServerProperties properties,
+                         DepartedMembers departed) {
         this.membership = membership;
         this.addresses = addresses;
         this.adminToken = properties.adminToken();
+        this.departed = departed;
     }
 
     @PostMapping(path = MEMBERS, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -66,7 +70,15 @@ class MembershipController {
         if (leaseToken == null || leaseToken.isBlank()) {
             throw ProblemException.unauthorized("renewing a lease needs the member's " + RankHeaders.LEASE_TOKEN + " header");
         }
-        return membership.renewLease(id, leaseToken);
+        try {
+            return membership.renewLease(id, leaseToken);
+        } catch (ProblemException problem) {
+            if (problem.type() == ProblemType.NOT_FOUND) {
+                // Tell the member why, so that its log says more than "lease lost".
+                throw MembershipProblems.leaseGone(id, departed.reasonFor(id));
+            }
+            throw problem;
+        }
     }
 
     @DeleteMapping(MEMBERS + "/{id}")
