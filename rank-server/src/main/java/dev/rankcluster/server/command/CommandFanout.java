@@ -58,8 +58,8 @@ class CommandFanout {
 
         String commandId = UUID.randomUUID().toString();
         RankedMember sender = plan.sender();
-        log.info("Command {} '{}' from {} rank {} to {} clients", commandId, request.command(), sender.address(),
-                sender.rank(), plan.targets().size());
+        log.info("Command {} '{}' from {} rank {} to {} {}", commandId, request.command(), sender.address(),
+                sender.rank(), plan.targets().size(), plan.targets().size() == 1 ? "client" : "clients");
         long started = System.nanoTime();
         Instant issuedAt = clock.instant();
         List<CompletableFuture<DeliveryResult>> pending = new ArrayList<>(plan.targets().size());

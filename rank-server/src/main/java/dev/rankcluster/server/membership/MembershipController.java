@@ -34,19 +34,22 @@ class MembershipController {
     private final MemberAddresses addresses;
     private final String adminToken;
     private final DepartedMembers departed;
+    private final LastHeard lastHeard;
 
     MembershipController(Membership membership, MemberAddresses addresses, RankServerProperties properties,
-                         DepartedMembers departed) {
+                         DepartedMembers departed, LastHeard lastHeard) {
         this.membership = membership;
         this.addresses = addresses;
         this.adminToken = properties.adminToken();
         this.departed = departed;
+        this.lastHeard = lastHeard;
     }
 
     @PostMapping(path = MEMBERS, consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Registration> register(@RequestBody RegistrationRequest request, HttpServletRequest http) {
         RegistrationOutcome outcome = membership.register(addresses.addressOf(request, http.getRemoteAddr()));
         Registration registration = outcome.registration();
+        lastHeard.heardFrom(registration.id());
         if (outcome.created()) {
             return ResponseEntity.created(URI.create(MEMBERS + "/" + registration.id())).body(registration);
         }
@@ -71,7 +74,9 @@ class MembershipController {
             throw ProblemException.unauthorized("renewing a lease needs the member's " + RankHeaders.LEASE_TOKEN + " header");
         }
         try {
-            return membership.renewLease(id, leaseToken);
+            LeaseRenewal renewal = membership.renewLease(id, leaseToken);
+            lastHeard.heardFrom(id);
+            return renewal;
         } catch (ProblemException problem) {
             if (problem.type() == ProblemType.NOT_FOUND) {
                 // Tell the member why, so that its log says more than "lease lost".
