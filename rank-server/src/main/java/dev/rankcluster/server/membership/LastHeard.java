@@ -1,6 +1,7 @@
 package dev.rankcluster.server.membership;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -35,7 +36,7 @@ public class LastHeard {
      */
     public Map<String, Long> millisSinceHeard(Duration forgetAfter) {
         long now = nanoClock.getAsLong();
-        var ages = new java.util.HashMap<String, Long>();
+        var ages = new HashMap<String, Long>();
         nanosById.forEach((id, at) -> {
             long ageNanos = now - at;
             if (ageNanos > forgetAfter.toNanos()) {
