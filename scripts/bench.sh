@@ -25,11 +25,7 @@ case "$part" in
     ;;
 esac
 
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-if ! "$java" -version 2>&1 | grep -Eq 'version "(2[1-9]|[3-9][0-9])'; then
-  echo "The benchmarks need a JDK 21 or newer: set JAVA_HOME to one." >&2
-  exit 1
-fi
+source scripts/java21.sh # sets $java and JAVA_HOME
 
 echo "Building the jars and the benchmarks"
 ./mvnw -B -q -DskipTests -pl rank-server,rank-client,rank-bench -am package

@@ -51,11 +51,12 @@ function createItem(event, at) {
 
     const route = element('p', 'route');
     route.append(
-        element('span', 'sender-rank', `#${event.senderRank}`),
+        element('span', 'sender-rank', `rank ${event.senderRank}`),
         element('span', 'sender', event.senderAddress ?? 'unknown sender'),
         element('span', 'arrow', '→'),
         element('span', 'targets', event.targets === 0 ? 'no lower ranks' : plural(event.targets, 'lower rank')));
     route.querySelector('.arrow').setAttribute('aria-label', 'sent to');
+    route.querySelector('.sender-rank').title = "the sender's rank";
 
     const outcome = element('p', 'outcome');
     const command = element('code', 'command-text', event.command);

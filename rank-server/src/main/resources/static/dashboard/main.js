@@ -82,6 +82,28 @@ followEvents('api/v1/events', {
 enableRemoval({rows: byId('ranking-rows'), tokenInput: byId('admin-token'), message: byId('removal-message')});
 byId('operator').addEventListener('submit', event => event.preventDefault());
 
+// Remove buttons only where the server can honour them; "last heard" only where the server knows every heartbeat.
+let followLastHeard = false;
+fetch('api/v1/dashboard').then(response => response.json()).then(settings => {
+    byId('operator').hidden = !settings.adminRemoval;
+    document.body.classList.toggle('removal-off', !settings.adminRemoval);
+    followLastHeard = settings.lastHeard;
+    document.body.classList.toggle('heard-off', !settings.lastHeard);
+    readLastHeard();
+}).catch(() => document.body.classList.add('removal-off', 'heard-off'));
+
+function readLastHeard() {
+    if (!followLastHeard || document.hidden) {
+        return;
+    }
+    fetch('api/v1/dashboard/last-heard').then(response => response.json())
+        .then(answer => table.lastHeard(answer, Date.now()))
+        .catch(() => {
+            // The events stream shows the connection state; the next read will tell.
+        });
+}
+setInterval(readLastHeard, 2000);
+
 setInterval(() => {
     const now = Date.now();
     chart.sample(now, model.members.length);

@@ -17,6 +17,8 @@ export class RankingTable {
         this.visible = new Set();
         this.stale = new Set();
         this.catchUpScheduled = false;
+        /** Milliseconds since each member was last heard from, as of `at`; null when the server does not say. */
+        this.heard = null;
         this.observer = new IntersectionObserver(entries => this.visibilityChanged(entries),
             {root: scroller, rootMargin: '200px 0px'});
     }
@@ -47,7 +49,7 @@ export class RankingTable {
                 if (this.visible.has(row)) {
                     this.stale.delete(row);
                     fill(row);
-                    updateAges(row, now);
+                    updateAges(row, now, this.heard);
                     highlight(row, now);
                 } else {
                     this.stale.add(row);
@@ -87,8 +89,14 @@ export class RankingTable {
     /** Advances the age columns of the rows in view; called about once a second. */
     tick(now) {
         for (const row of this.visible) {
-            updateAges(row, now);
+            updateAges(row, now, this.heard);
         }
+    }
+
+    /** Takes the server's "last heard" ages: {members: {id: ms}, leaseTtlMs}, read at `now`. */
+    lastHeard(answer, now) {
+        this.heard = {ages: answer.members, staleAfter: answer.leaseTtlMs / 3, at: now};
+        this.tick(now);
     }
 
     visibilityChanged(entries) {
@@ -103,7 +111,7 @@ export class RankingTable {
                 if (this.stale.delete(row)) {
                     fill(row);
                 }
-                updateAges(row, now);
+                updateAges(row, now, this.heard);
                 highlight(row, now);
             } else {
                 this.visible.delete(row);
@@ -124,6 +132,7 @@ function createRow(entry) {
     cell(tr, 'td', 'member-id').append(id);
     const joined = cell(tr, 'td', 'num joined');
     const held = cell(tr, 'td', 'num held');
+    const heard = cell(tr, 'td', 'num heard');
     const change = cell(tr, 'td', 'change');
     const button = document.createElement('button');
     button.type = 'button';
@@ -131,7 +140,10 @@ function createRow(entry) {
     button.dataset.remove = entry.id;
     button.textContent = 'Remove';
     cell(tr, 'td', 'action').append(button);
-    return {tr, rank, address, joined, held, change, button, entry, shownChangeAt: null, joinedText: '', heldText: ''};
+    return {
+        tr, rank, address, joined, held, heard, change, button, entry,
+        shownChangeAt: null, joinedText: '', heldText: '', heardText: '',
+    };
 }
 
 function cell(tr, tag, className) {
@@ -185,16 +197,29 @@ function flashColor(kind) {
     return flashColors.get(kind);
 }
 
-function updateAges(row, now) {
+function updateAges(row, now, heard) {
     const entry = row.entry;
     const joinedText = formatAge(now - entry.joinedAt);
     if (joinedText !== row.joinedText) {
         row.joinedText = joinedText;
         row.joined.textContent = joinedText;
     }
-    const heldText = (entry.rankSinceExact ? '' : '≥ ') + formatAge(now - entry.rankSince);
+    // A rank held since before the page opened has no known start: a dash, not a made-up "≥ 0s".
+    const heldText = entry.rankSinceExact ? formatAge(now - entry.rankSince) : '—';
     if (heldText !== row.heldText) {
         row.heldText = heldText;
         row.held.textContent = heldText;
+    }
+    const age = heard?.ages[entry.id];
+    const heardMs = age === undefined ? null : age + (now - heard.at);
+    const heardText = heardMs === null ? '' : `${formatAge(heardMs)} ago`;
+    if (heardText !== row.heardText) {
+        row.heardText = heardText;
+        row.heard.textContent = heardText;
+    }
+    // Amber once a heartbeat is late: a crashed member shows it well before its lease expires.
+    const stale = heardMs !== null && heardMs > heard.staleAfter;
+    if (row.heard.dataset.stale !== String(stale)) {
+        row.heard.dataset.stale = String(stale);
     }
 }

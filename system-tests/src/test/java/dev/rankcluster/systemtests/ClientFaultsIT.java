@@ -22,6 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ClientFaultsIT {
 
+    /** What a frozen client says once it runs again: the server tells it why its lease is gone. */
+    private static final String EXPIRED_LEASE = "Lease lost (it expired: no heartbeat reached the server within the lease TTL), registering again";
+
     /** Short, so that expiries come quickly; long enough that a client starved of CPU for a second keeps its lease. */
     private static final Duration LEASE_TTL = Duration.ofSeconds(3);
 
@@ -90,7 +93,7 @@ class ClientFaultsIT {
 
     @Test
     void sigstop_frozenClientEvicted_afterSigcontRegistersAgainAtTheLowestRank() {
-        long lostLeases = victim.process().linesContaining("Lease lost, registering again");
+        long lostLeases = victim.process().linesContaining(EXPIRED_LEASE);
         victim.process().freeze();
 
         await().atMost(EXPIRY).untilAsserted(() -> assertThat(server.addresses()).isEqualTo(without(before, victim)));
@@ -99,7 +102,7 @@ class ClientFaultsIT {
         victim.process().resume();
         var rejoined = Stream.concat(without(before, victim).stream(), Stream.of(victim.address())).toList();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.addresses()).isEqualTo(rejoined));
-        victim.process().awaitPrinted("Lease lost, registering again", lostLeases + 1, Duration.ofSeconds(5));
+        victim.process().awaitPrinted(EXPIRED_LEASE, lostLeases + 1, Duration.ofSeconds(5));
         awaitChanges(RankingChange.of(victim, "expired"), RankingChange.of(victim, "joined"));
     }
 

@@ -108,12 +108,19 @@ class CommandSender implements SmartLifecycle {
         }
     }
 
+    private static String clients(int count) {
+        return count == 1 ? "1 client" : count + " clients";
+    }
+
     private void sendRandomCommand(Registration sender) {
         String command = nextCommand();
         try {
             CommandReport report = server.send(CommandRequest.toAllBelow(sender.id(), command), sender.leaseToken());
-            log.info("Sent '{}' to {} clients: {} delivered, {} failed", command, report.targets(), report.delivered(),
-                    report.failed().size());
+            // The lowest rank has nobody to send to: no line every few seconds saying so.
+            if (report.targets() > 0) {
+                log.info("Sent '{}' to {}: {} delivered, {} failed", command, clients(report.targets()),
+                        report.delivered(), report.failed().size());
+            }
         } catch (RankServerException e) {
             log.warn("Sending '{}' failed ({}); trying again later", command, e.getMessage());
         } catch (RuntimeException e) {

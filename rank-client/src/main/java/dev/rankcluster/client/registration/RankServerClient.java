@@ -8,6 +8,7 @@ import dev.rankcluster.model.LeaseRenewal;
 import dev.rankcluster.model.RankHeaders;
 import dev.rankcluster.model.Registration;
 import dev.rankcluster.model.RegistrationRequest;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -27,6 +28,9 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The rank server's API as this client calls it; every failure becomes a {@link RankServerException}.
@@ -40,6 +44,7 @@ import org.springframework.web.client.RestClientException;
 public class RankServerClient {
 
     private static final Logger log = LoggerFactory.getLogger(RankServerClient.class);
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     private final List<Server> servers;
     private final AtomicInteger current = new AtomicInteger();
@@ -156,15 +161,25 @@ public class RankServerClient {
                 .build();
     }
 
-    private static RankServerException toException(ClientHttpResponse response) throws java.io.IOException {
+    private static RankServerException toException(ClientHttpResponse response) throws IOException {
         int status = response.getStatusCode().value();
         return switch (status) {
-            case 403, 404 -> new RankServerException.LeaseLost(status);
+            case 403, 404 -> new RankServerException.LeaseLost(status, problemCause(response));
             case 429, 503 -> new RankServerException.Busy(status, retryAfter(response.getHeaders()));
             default -> status >= 500
                     ? new RankServerException.Unavailable("server answered " + status, null)
                     : new RankServerException.Refused(status);
         };
+    }
+
+    /** The {@code cause} member of a problem document, which says why a lease is gone; null if absent. */
+    private static String problemCause(ClientHttpResponse response) {
+        try {
+            JsonNode cause = JSON.readTree(response.getBody()).path("cause");
+            return cause.isString() ? cause.asString() : null;
+        } catch (IOException | JacksonException unreadable) {
+            return null;
+        }
     }
 
     private record Server(URI url, RestClient rest, RestClient unregisterRest) {

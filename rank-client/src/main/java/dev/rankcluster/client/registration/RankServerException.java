@@ -20,8 +20,30 @@ public abstract sealed class RankServerException extends RuntimeException {
 
     /** {@code 404} or {@code 403} for our registration: it is gone or someone else owns it now; register again. */
     public static final class LeaseLost extends RankServerException {
-        LeaseLost(int status) {
+        private final String why;
+
+        LeaseLost(int status, String cause) {
             super("server answered " + status, null);
+            this.why = why(status, cause);
+        }
+
+        /** Why the lease is gone, as far as the server's answer tells ({@code cause} of its problem document). */
+        public String why() {
+            return why;
+        }
+
+        private static String why(int status, String cause) {
+            if (status == 403) {
+                return "another registration took this client's address";
+            }
+            return switch (cause == null ? "" : cause) {
+                case "expired" -> "it expired: no heartbeat reached the server within the lease TTL";
+                case "removed" -> "an operator removed this client";
+                case "unreachable" -> "the server could not deliver commands to this client and removed it";
+                case "left" -> "this client had unregistered";
+                case "unknown" -> "the server does not know this client: it restarted or lost its store";
+                default -> "server answered " + status;
+            };
         }
     }
 

@@ -74,11 +74,18 @@ class RegistrationLifecycle implements SmartLifecycle {
             log.info("Registered {} with rank {}", registration.address(), registration.rank());
             schedule(() -> heartbeat(0), nextHeartbeat(registration.leaseTtlMs(), sentAt));
         } catch (RankServerException e) {
-            Duration delay = backoff.delay(attempt, e.retryAfter());
-            log.warn("{} at {} failed ({}), retrying in {} ms", capitalized(what), server.currentUrl(),
-                    e.getMessage(), delay.toMillis());
-            schedule(() -> register(attempt + 1, what), delay);
+            retryRegistration(attempt, what, e.getMessage(), backoff.delay(attempt, e.retryAfter()));
+        } catch (RuntimeException e) {
+            // Never end the task without a word: a surprise (a bad URL, a bug) is retried like a failed call.
+            retryRegistration(attempt, what, describe(e), backoff.delay(attempt));
+            log.debug("Unexpected failure of the {}", what, e);
         }
+    }
+
+    private void retryRegistration(int attempt, String what, String failure, Duration delay) {
+        log.warn("{} at {} failed ({}), retrying in {} ms", capitalized(what), server.currentUrl(), failure,
+                delay.toMillis());
+        schedule(() -> register(attempt + 1, what), delay);
     }
 
     private void heartbeat(int failures) {
@@ -96,18 +103,27 @@ class RegistrationLifecycle implements SmartLifecycle {
             log.debug("Renewed the lease of {} at rank {}", registration.address(), renewal.rank());
             schedule(() -> heartbeat(0), nextHeartbeat(renewal.leaseTtlMs(), sentAt));
         } catch (RankServerException.LeaseLost e) {
-            log.warn("Lease lost, registering again");
+            log.warn("Lease lost ({}), registering again", e.why());
             state.lost();
             register(0, "re-registration");
         } catch (RankServerException e) {
-            // Keep the registration: the server may only be paused, and a late heartbeat can still save the lease.
-            Duration period = heartbeatPeriod(registration.leaseTtlMs());
-            Duration delay = backoff.delay(failures, e.retryAfter());
-            Duration retryIn = delay.compareTo(period) < 0 ? delay : period;
-            log.warn("Heartbeat to {} failed ({}), retrying in {} ms", server.currentUrl(), e.getMessage(),
-                    retryIn.toMillis());
-            schedule(() -> heartbeat(failures + 1), retryIn);
+            retryHeartbeat(registration, failures, e.getMessage(), backoff.delay(failures, e.retryAfter()));
+        } catch (RuntimeException e) {
+            retryHeartbeat(registration, failures, describe(e), backoff.delay(failures));
+            log.debug("Unexpected failure of a heartbeat", e);
         }
+    }
+
+    /** Keeps the registration: the server may only be paused, and a late heartbeat can still save the lease. */
+    private void retryHeartbeat(Registration registration, int failures, String failure, Duration delay) {
+        Duration period = heartbeatPeriod(registration.leaseTtlMs());
+        Duration retryIn = delay.compareTo(period) < 0 ? delay : period;
+        log.warn("Heartbeat to {} failed ({}), retrying in {} ms", server.currentUrl(), failure, retryIn.toMillis());
+        schedule(() -> heartbeat(failures + 1), retryIn);
+    }
+
+    private static String describe(RuntimeException e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     /**
@@ -163,6 +179,9 @@ class RegistrationLifecycle implements SmartLifecycle {
         } catch (RankServerException e) {
             log.warn("Could not unregister {} ({}); the server will drop it when its lease expires",
                     registration.address(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("Could not unregister {} ({}); the server will drop it when its lease expires",
+                    registration.address(), describe(e));
         }
     }
 

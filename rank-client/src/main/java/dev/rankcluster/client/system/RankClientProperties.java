@@ -39,7 +39,8 @@ public record RankClientProperties(
     public RankClientProperties {
         require(serverUrl != null && !serverUrl.isEmpty(), "rank.client.server-url must name at least one server");
         require(serverUrl.stream().allMatch(RankClientProperties::isHttp), "rank.client.server-url must be absolute "
-                + "http or https URLs, such as http://localhost:8080 (several: comma-separated), got " + serverUrl);
+                + "http or https URLs with a port from 1 to 65535 if any, such as http://localhost:8080 (several: "
+                + "comma-separated), got " + serverUrl);
         require(advertisedPort == null || (advertisedPort >= 1 && advertisedPort <= 65535),
                 "rank.client.advertised-port must be 1 to 65535, got " + advertisedPort);
         require(sendIntervalMin != null && sendIntervalMax != null
@@ -67,8 +68,7 @@ public record RankClientProperties(
     }
 
     private static boolean isHttp(URI url) {
-        return url.isAbsolute() && url.getHost() != null
-                && ("http".equals(url.getScheme()) || "https".equals(url.getScheme()));
+        return SettingsCheck.isServerUrl(url.toString());
     }
 
     private static void require(boolean valid, String message) {

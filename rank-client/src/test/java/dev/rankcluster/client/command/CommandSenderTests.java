@@ -101,7 +101,19 @@ class CommandSenderTests {
             assertThat(request.json().path("targetId").isMissingNode() || request.json().get("targetId").isNull()).isTrue();
             assertThat(request.header("Content-Length")).isPresent();
         });
-        assertThat(output.getOut()).containsPattern("Sent '(flush-cache|rotate-logs|ping)' to 1 clients: 1 delivered, 0 failed");
+        assertThat(output.getOut()).containsPattern("Sent '(flush-cache|rotate-logs|ping)' to 1 client: 1 delivered, 0 failed");
+    }
+
+    @Test
+    void start_lowestRank_sendsButLogsNoLineForNoTargets(CapturedOutput output) {
+        server.addMember("10.0.0.1:8080");
+        state.registered(new RankServerClient(RestClient.builder(), TestProperties.clientOf(server.url()),
+                new ClusterProperties(null)).register(RegistrationRequest.forPort(9001)));
+
+        fastSender().start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.count("POST", "/api/v1/commands") >= 3);
+        assertThat(output.getOut()).doesNotContain("Sent '");
     }
 
     @Test

@@ -8,10 +8,13 @@ import dev.rankcluster.client.support.FakeRankServer;
 import dev.rankcluster.client.support.TestProperties;
 import dev.rankcluster.client.system.ClusterProperties;
 import dev.rankcluster.model.RankHeaders;
+import dev.rankcluster.model.LeaseRenewal;
 import dev.rankcluster.model.Registration;
+import dev.rankcluster.model.RegistrationRequest;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -139,7 +142,9 @@ class RegistrationLifecycleTests {
         Registration second = await().atMost(WITHIN)
                 .until(() -> state.current().filter(r -> !r.id().equals(first.id())), r -> r.isPresent()).orElseThrow();
         assertThat(second.rank()).isEqualTo(1);
-        assertThat(output.getOut()).contains("Lease lost, registering again")
+        assertThat(output.getOut())
+                .contains("Lease lost (the server does not know this client: it restarted or lost its store), "
+                        + "registering again")
                 .contains("Registered 127.0.0.1:" + PORT + " with rank 1");
     }
 
@@ -156,7 +161,8 @@ class RegistrationLifecycleTests {
                 .until(() -> state.current().filter(r -> !r.leaseToken().equals(first.leaseToken())), r -> r.isPresent())
                 .orElseThrow();
         assertThat(second.id()).isEqualTo(first.id());
-        assertThat(output.getOut()).contains("Lease lost, registering again");
+        assertThat(output.getOut()).contains("Lease lost (another registration took this client's address), "
+                + "registering again");
     }
 
     @Test
@@ -227,6 +233,56 @@ class RegistrationLifecycleTests {
         lifecycle.stop();
 
         assertThat(output.getAll()).doesNotContain(registration.leaseToken());
+    }
+
+    @Test
+    void register_unexpectedException_loggedAndRetriedUntilRegistered(CapturedOutput output) {
+        server = FakeRankServer.start();
+        var properties = TestProperties.clientOf(server.url());
+        var failures = new AtomicInteger(2);
+        var client = new RankServerClient(RestClient.builder(), properties, new ClusterProperties(null)) {
+            @Override
+            public Registration register(RegistrationRequest request) {
+                if (failures.getAndDecrement() > 0) {
+                    throw new IllegalArgumentException("invalid port 99999");
+                }
+                return super.register(request);
+            }
+        };
+        lifecycle = new RegistrationLifecycle(client, state, properties);
+        lifecycle.start();
+
+        lifecycle.startRegistering(PORT);
+
+        awaitRegistered();
+        assertThat(countMatches(output.getOut(), "Registration at " + Pattern.quote(server.url().toString())
+                + " failed \\(IllegalArgumentException: invalid port 99999\\), retrying in \\d+ ms")).isEqualTo(2);
+    }
+
+    @Test
+    void heartbeat_unexpectedException_loggedAndRetriedKeepingTheRegistration(CapturedOutput output) {
+        server = FakeRankServer.start().leaseTtl(Duration.ofSeconds(3));
+        var properties = TestProperties.clientOf(server.url());
+        var failures = new AtomicInteger(2);
+        var client = new RankServerClient(RestClient.builder(), properties, new ClusterProperties(null)) {
+            @Override
+            public LeaseRenewal renew(String memberId, String leaseToken) {
+                if (failures.getAndDecrement() > 0) {
+                    throw new IllegalStateException("surprise");
+                }
+                return super.renew(memberId, leaseToken);
+            }
+        };
+        lifecycle = new RegistrationLifecycle(client, state, properties);
+        lifecycle.start();
+        lifecycle.startRegistering(PORT);
+        Registration registration = awaitRegistered();
+
+        await().atMost(WITHIN).until(() -> server.count("PUT", "/api/v1/members/") >= 2);
+
+        assertThat(output.getOut()).contains("Heartbeat to " + server.url() + " failed (IllegalStateException: surprise)");
+        assertThat(state.current()).get().extracting(Registration::id).isEqualTo(registration.id());
+        assertThat(server.count("POST", "/api/v1/members")).isEqualTo(1);
     }
 
     private static long countMatches(String text, String regex) {

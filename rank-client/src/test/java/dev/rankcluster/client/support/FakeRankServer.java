@@ -240,7 +240,10 @@ public final class FakeRankServer implements AutoCloseable {
         } else if (method.equals("PUT") && lease.matches()) {
             Member m = find(lease.group(1));
             if (m == null || !m.leaseToken.equals(leaseToken)) {
-                respond(exchange, m == null ? 404 : 403, problem(m == null ? 404 : 403));
+                // Like the rank server, says why a lease is gone: this fake remembers no departures.
+                respond(exchange, m == null ? 404 : 403, m == null ? """
+                        {"type":"https://rank-cluster.dev/problems/not-found","title":"Not found","status":404,\
+                        "detail":"scripted","cause":"unknown"}""" : problem(403));
                 return;
             }
             m.renewedAtNanos = System.nanoTime();

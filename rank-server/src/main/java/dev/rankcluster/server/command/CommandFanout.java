@@ -65,8 +65,8 @@ class CommandFanout {
 
         String commandId = UUID.randomUUID().toString();
         RankedMember sender = plan.sender();
-        log.info("Command {} '{}' from {} rank {} to {} clients", commandId, request.command(), sender.address(),
-                sender.rank(), plan.deliveries().size());
+        log.info("Command {} '{}' from {} rank {} to {} {}", commandId, request.command(), sender.address(),
+                sender.rank(), plan.deliveries().size(), plan.deliveries().size() == 1 ? "client" : "clients");
         long started = System.nanoTime();
         Instant issuedAt = clock.instant();
         Instant expiresAt = issuedAt.plus(deliveryLifetime);

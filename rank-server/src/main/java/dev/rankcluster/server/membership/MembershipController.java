@@ -2,6 +2,7 @@ package dev.rankcluster.server.membership;
 
 import dev.rankcluster.model.LeaseRenewal;
 import dev.rankcluster.model.MemberDetails;
+import dev.rankcluster.model.ProblemType;
 import dev.rankcluster.model.RankHeaders;
 import dev.rankcluster.model.Ranking;
 import dev.rankcluster.model.Registration;
@@ -38,11 +39,16 @@ class MembershipController {
     private final Membership membership;
     private final MemberAddresses addresses;
     private final String adminToken;
+    private final DepartedMembers departed;
+    private final LastHeard lastHeard;
 
-    MembershipController(Membership membership, MemberAddresses addresses, RankServerProperties properties) {
+    MembershipController(Membership membership, MemberAddresses addresses, RankServerProperties properties,
+                         DepartedMembers departed, LastHeard lastHeard) {
         this.membership = membership;
         this.addresses = addresses;
         this.adminToken = properties.adminToken();
+        this.departed = departed;
+        this.lastHeard = lastHeard;
     }
 
     @Operation(summary = "Register: join at the lowest rank",
@@ -58,6 +64,7 @@ class MembershipController {
     ResponseEntity<Registration> register(@RequestBody RegistrationRequest request, HttpServletRequest http) {
         RegistrationOutcome outcome = membership.register(addresses.addressOf(request, http.getRemoteAddr()));
         Registration registration = outcome.registration();
+        lastHeard.heardFrom(registration.id());
         if (outcome.created()) {
             return ResponseEntity.created(URI.create(MEMBERS + "/" + registration.id())).body(registration);
         }
@@ -91,7 +98,17 @@ class MembershipController {
         if (leaseToken == null || leaseToken.isBlank()) {
             throw ProblemException.unauthorized("renewing a lease needs the member's " + RankHeaders.LEASE_TOKEN + " header");
         }
-        return membership.renewLease(id, leaseToken);
+        try {
+            LeaseRenewal renewal = membership.renewLease(id, leaseToken);
+            lastHeard.heardFrom(id);
+            return renewal;
+        } catch (ProblemException problem) {
+            if (problem.type() == ProblemType.NOT_FOUND) {
+                // Tell the member why, so that its log says more than "lease lost".
+                throw MembershipProblems.leaseGone(id, departed.reasonFor(id));
+            }
+            throw problem;
+        }
     }
 
     @Operation(summary = "Unregister a member: the ranks below it move up at once",

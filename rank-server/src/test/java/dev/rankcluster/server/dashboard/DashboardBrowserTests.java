@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -35,8 +36,8 @@ class DashboardBrowserTests {
 
     static final String ADMIN_TOKEN = "dashboard-test-admin-token";
 
-    /** Relative to the module directory, where Maven runs the tests; the README shows it. */
-    private static final Path SCREENSHOT = Path.of("..", "images", "dashboard.png");
+    /** Every run's screenshots, relative to the module directory where Maven runs the tests. */
+    private static final Path SCREENSHOTS = Path.of("target", "dashboard");
 
     private static WebDriver browser;
 
@@ -121,7 +122,60 @@ class DashboardBrowserTests {
                 .containsEntry("targets", "2 lower ranks")
                 .containsEntry("delivered", "2 delivered")
                 .containsEntry("failed", "0 failed");
-        assertThat((String) flow.get(1).get("text")).contains("#0", top.address(), "flush-cache");
+        assertThat((String) flow.get(1).get("text")).contains("rank 0", top.address(), "flush-cache")
+                .as("the sender's rank reads as a rank, not a command number").doesNotContain("#");
+    }
+
+    @Test
+    void open_membersRankedBeforeThePageOpened_inRankForIsUnknownUntilTheirRankChanges() {
+        Registration first = join();
+        Registration second = join();
+        page = DashboardPage.open(browser, "http://127.0.0.1:" + port + "/");
+        awaitRowCount(2);
+
+        assertThat(page.inRankForOf(first.address())).isEqualTo("—");
+        assertThat(page.inRankForOf(second.address())).isEqualTo("—");
+
+        api.unregister(first);
+
+        await().atMost(DashboardPage.SHOWN_WITHIN)
+                .untilAsserted(() -> assertThat(page.inRankForOf(second.address())).matches("\\d+s"));
+    }
+
+    @Test
+    void open_serverWithAdminToken_removalOfferedAndNoDeveloperNotes() {
+        join();
+        awaitRowCount(1);
+
+        assertThat(page.removalShown()).isTrue();
+        assertThat(page.pageText()).doesNotContain("Leases are renewed").doesNotContain("events stream, so");
+    }
+
+    @Test
+    void layout_at1280And1920_reasonsReadableWithoutHoveringAndNoSidewaysScroll() throws IOException {
+        List<Registration> members = new ArrayList<>(List.of(join(), join(), join(), join()));
+        awaitRowCount(4);
+        page.enterAdminToken(ADMIN_TOKEN);
+        page.remove(members.get(0).address());
+        awaitRowCount(3);
+        api.send(members.get(1), "rotate-logs");
+        String reason = "↑ from 3 · " + members.get(0).address() + " removed by admin";
+        await().atMost(DashboardPage.SHOWN_WITHIN)
+                .until(() -> page.lastChangeOf(members.get(3).address()).equals(reason));
+
+        for (int width : new int[] {1280, 1920}) {
+            browser.manage().window().setSize(new Dimension(width, 900));
+            try {
+                await().atMost(DashboardPage.SHOWN_WITHIN).untilAsserted(() -> {
+                    assertThat(page.cutOffCells()).as("cut-off cells at %d px", width).isEmpty();
+                    assertThat(page.scrollsSideways()).as("sideways scroll at %d px", width).isFalse();
+                });
+                assertThat(page.lastChangeOf(members.get(3).address())).isEqualTo(reason);
+                screenshot("dashboard-" + width + ".png");
+            } finally {
+                browser.manage().window().setSize(new Dimension(1440, 880));
+            }
+        }
     }
 
     @Test
@@ -197,8 +251,21 @@ class DashboardBrowserTests {
                 .containsEntry("failed", "1 failed");
         assertThat((String) page.commands().get(0).get("text")).contains(silent.address());
         page.awaitNextChartSecond();
-        Files.createDirectories(SCREENSHOT.getParent());
-        Files.write(SCREENSHOT, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        byte[] png = screenshot("dashboard.png");
+        // The README's picture changes only when asked for: -Ddashboard.screenshot=images/dashboard.png
+        String readmeCopy = System.getProperty("dashboard.screenshot");
+        if (readmeCopy != null && !readmeCopy.isBlank()) {
+            Path target = Path.of("..").resolve(readmeCopy);
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            Files.write(target, png);
+        }
+    }
+
+    private byte[] screenshot(String name) throws IOException {
+        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+        Files.createDirectories(SCREENSHOTS);
+        Files.write(SCREENSHOTS.resolve(name), png);
+        return png;
     }
 
     private Registration join() {

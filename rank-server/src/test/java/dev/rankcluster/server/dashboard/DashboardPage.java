@@ -118,6 +118,43 @@ final class DashboardPage {
         return driver.findElement(By.id("offline-banner")).isDisplayed();
     }
 
+    String inRankForOf(String address) {
+        return rowOf(address).findElement(By.cssSelector(".held")).getText();
+    }
+
+    String lastHeardOf(String address) {
+        return rowOf(address).findElement(By.cssSelector(".heard")).getText();
+    }
+
+    boolean lastHeardStale(String address) {
+        return "true".equals(rowOf(address).findElement(By.cssSelector(".heard")).getDomAttribute("data-stale"));
+    }
+
+    /** Whether any Remove button or the admin token field can be seen. */
+    boolean removalShown() {
+        return driver.findElements(By.cssSelector("#operator, button.remove")).stream().anyMatch(WebElement::isDisplayed);
+    }
+
+    String pageText() {
+        return driver.findElement(By.tagName("body")).getText();
+    }
+
+    /** Cells whose text the browser cuts off (wider than the cell), as "class: text"; member ids are cut on purpose. */
+    @SuppressWarnings("unchecked")
+    List<String> cutOffCells() {
+        return (List<String>) script("""
+                return [...document.querySelectorAll('#ranking td, #ranking th')]
+                    .filter(cell => !cell.classList.contains('member-id'))
+                    .filter(cell => cell.textContent && cell.scrollWidth > cell.clientWidth + 1)
+                    .map(cell => cell.className + ': ' + cell.textContent);
+                """);
+    }
+
+    /** Whether the page is wider than the window: a horizontal scroll bar. */
+    boolean scrollsSideways() {
+        return (Boolean) script("return document.documentElement.scrollWidth > window.innerWidth;");
+    }
+
     private WebElement rowOf(String address) {
         return driver.findElement(By.xpath("//tbody[@id='ranking-rows']/tr[td[@class='address' and text()='%s']]"
                 .formatted(address)));

@@ -31,6 +31,12 @@ final class RankServerApi {
                 .retrieve().toBodilessEntity();
     }
 
+    void renew(Registration member) {
+        http.put().uri("/api/v1/members/{id}/lease", member.id())
+                .header(RankHeaders.LEASE_TOKEN, member.leaseToken())
+                .retrieve().toBodilessEntity();
+    }
+
     CommandReport send(Registration sender, String command) {
         return http.post().uri("/api/v1/commands")
                 .header(RankHeaders.LEASE_TOKEN, sender.leaseToken())

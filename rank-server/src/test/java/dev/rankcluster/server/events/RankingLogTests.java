@@ -31,7 +31,7 @@ class RankingLogTests {
     }
 
     @Test
-    void log_moreThanTwentyMembers_firstTwentyThenEllipsis(CapturedOutput output) {
+    void log_moreThanTwentyMembers_firstTwentyThenHowManyMore(CapturedOutput output) {
         for (int i = 0; i < 25; i++) {
             membership.register("10.0.0.%d:8080".formatted(i));
         }
@@ -39,7 +39,7 @@ class RankingLogTests {
         log.log(events.lastRankingChange());
 
         assertThat(output).contains("Ranking epoch=25 members=25 (joined 10.0.0.24:8080): 0=10.0.0.0:8080 1=10.0.0.1:8080 ")
-                .contains(" 19=10.0.0.19:8080 …\n")
+                .contains(" 19=10.0.0.19:8080 … and 5 more\n")
                 .doesNotContain("20=10.0.0.20:8080");
     }
 }

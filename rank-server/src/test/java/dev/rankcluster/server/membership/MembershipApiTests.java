@@ -151,6 +151,27 @@ class MembershipApiTests extends RankServerTestBase {
         void renewLease_unknownId_notFound() {
             assertProblem(http.put("/api/v1/members/no-such-id/lease", LEASE, "whatever"), ProblemType.NOT_FOUND);
         }
+
+        @Test
+        void renewLease_neverSeen_notFoundSayingTheServerDoesNotKnowIt() {
+            Response response = http.put("/api/v1/members/no-such-id/lease", LEASE, "whatever");
+
+            assertThat(response.json().path("cause").asString()).isEqualTo("unknown");
+            assertThat(response.json().path("detail").asString()).contains("the server restarted");
+        }
+
+        @Test
+        void renewLease_removedByOperator_notFoundSayingSo() {
+            JsonNode a = register(9101);
+            http.delete("/api/v1/members/" + a.path("id").asString(), "Authorization", "Bearer " + ADMIN_TOKEN);
+
+            Response response = http.put("/api/v1/members/" + a.path("id").asString() + "/lease",
+                    LEASE, a.path("leaseToken").asString());
+
+            assertProblem(response, ProblemType.NOT_FOUND);
+            assertThat(response.json().path("cause").asString()).isEqualTo("removed");
+            assertThat(response.json().path("detail").asString()).contains("an operator removed it");
+        }
     }
 
     @Nested
