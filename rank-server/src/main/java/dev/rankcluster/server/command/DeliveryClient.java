@@ -153,6 +153,9 @@ class DeliveryClient implements AutoCloseable {
             return DeliveryResult.failed(member, timedOut);
         } catch (IOException e) {
             return DeliveryResult.failed(member, post.isCancelled() ? timedOut : reason(e));
+        } catch (IllegalStateException e) {
+            // Cancelled at the deadline between taking a pooled connection and using it: HttpClient says so this way.
+            return DeliveryResult.failed(member, post.isCancelled() ? timedOut : "failed: " + e.getMessage());
         } finally {
             cancel.cancel(false);
         }

@@ -45,7 +45,9 @@ public record RankServerProperties(
         if (adminToken != null && adminToken.isBlank()) {
             adminToken = null;
         }
-        if (deliveryTimeout != null && maxClockSkew != null && maxClockSkew.compareTo(deliveryTimeout) >= 0) {
+        // A timeout that is not positive is Bean Validation's to report, with the others.
+        if (deliveryTimeout != null && deliveryTimeout.isPositive() && maxClockSkew != null
+                && maxClockSkew.compareTo(deliveryTimeout) >= 0) {
             throw new IllegalArgumentException(("rank.server.max-clock-skew (%s) must be shorter than "
                     + "rank.server.delivery-timeout (%s): every delivery would expire before it is sent")
                     .formatted(maxClockSkew, deliveryTimeout));

@@ -67,6 +67,8 @@ class RankServerPropertiesTests {
             "rank.server.lease-ttl, 0s, leaseTtl",
             "rank.server.lease-ttl, 10 apples, lease-ttl",
             "rank.server.delivery-timeout, -1s, deliveryTimeout",
+            "rank.server.max-clock-skew, 2s, max-clock-skew",
+            "rank.server.max-concurrent-deliveries, 0, maxConcurrentDeliveries",
             "rank.server.max-failed-deliveries, 0, maxFailedDeliveries",
             "rank.server.max-commands-per-second, -5, maxCommandsPerSecond",
             "rank.server.trust-advertised-host, maybe, trust-advertised-host",
