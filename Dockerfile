@@ -6,12 +6,14 @@
 
 # Each app is built in a stage of its own, from the poms, common-model and that app's sources only: a change to one
 # app rebuilds only its image, and leaves the other image (and the containers running it) as they are.
-# The root pom lists every module, so the reactor needs the poms of those the images do not build (rank-bench,
-# system-tests); their sources stay out of the build context (.dockerignore).
+# The root pom lists every module, so Maven reads every module's pom even to build one app; the sources of the
+# modules the images do not contain (rank-bench, system-tests) stay out of the build context (.dockerignore).
 FROM eclipse-temurin:25-jdk AS build-base
 WORKDIR /workspace
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
+COPY rank-server/pom.xml rank-server/
+COPY rank-client/pom.xml rank-client/
 COPY rank-bench/pom.xml rank-bench/
 COPY system-tests/pom.xml system-tests/
 COPY common-model/ common-model/
@@ -20,14 +22,14 @@ COPY common-model/ common-model/
 # write one local repository at once.
 # Spring Boot's layers become image layers: a code change rebuilds only the small "application" layer.
 FROM build-base AS server-build
-COPY rank-server/ rank-server/
+COPY rank-server/src/ rank-server/src/
 RUN --mount=type=cache,target=/root/.m2,sharing=locked \
     ./mvnw -B -q -Dmaven.test.skip=true -pl rank-server -am package \
  && java -Djarmode=tools -jar rank-server/target/rank-server-*.jar extract --layers --launcher --destination /layers
 
 # The client runs as app.jar beside its libraries, without Boot's launcher, so that its AOT cache can hold its classes.
 FROM build-base AS client-build
-COPY rank-client/ rank-client/
+COPY rank-client/src/ rank-client/src/
 RUN --mount=type=cache,target=/root/.m2,sharing=locked \
     ./mvnw -B -q -Dmaven.test.skip=true -pl rank-client -am package \
  && java -Djarmode=tools -jar rank-client/target/rank-client-*.jar extract --layers --application-filename app.jar \

@@ -199,7 +199,7 @@ class ComposeSmokeIT {
                     .filter(event -> event.failed().stream().anyMatch(failed -> failed.address().equals(address)))
                     .map(CommandEvent::commandId).toList();
 
-            compose.run(readme().line("docker compose unpause client"));
+            assertThat(compose.run(readme().line("docker unpause $(docker compose ps -q client | tail -n 1)"))).contains(victim);
             var rejoined = Stream.concat(without(before, address).stream(), Stream.of(address)).toList();
             await("registered again at the lowest rank").atMost(Duration.ofSeconds(15))
                     .untilAsserted(() -> assertThat(addresses()).isEqualTo(rejoined));
