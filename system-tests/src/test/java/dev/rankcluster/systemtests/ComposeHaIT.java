@@ -35,7 +35,7 @@ class ComposeHaIT {
     @Order(1)
     void upHaProfile_bothServersShowOneRankingThroughTheBalancer() {
         long start = System.nanoTime();
-        compose.run(compose.readme().line("docker compose --profile ha up"), ComposeProject.BUILD);
+        compose.run(compose.readme().lineStartingWith("docker compose --profile ha up"), ComposeProject.BUILD);
         await("3 clients ranked through the balancer").atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
             var clients = compose.containers("ha-client");
             assertThat(clients).hasSize(3);

@@ -218,7 +218,6 @@ class ComposeSmokeIT {
     @Test
     @Order(8)
     void down_leavesNothingRunning() {
-        serverLog.close();
         compose.run(readme().line("docker compose down"));
         assertThat(compose.allContainers()).as("containers of the project").isEmpty();
     }

@@ -38,12 +38,22 @@ final class ReadmeCommands {
         }
     }
 
+    /** The command line {@code command}, as written: alone on its line, or followed by a {@code #} comment. */
+    String line(String command) {
+        return unique("is", command, lines.stream()
+                .filter(line -> line.equals(command) || line.startsWith(command + " ") && line.substring(command.length()).strip().startsWith("#"))
+                .toList());
+    }
+
     /** The one command line that starts with {@code start}, as written (a trailing comment is harmless to bash). */
-    String line(String start) {
-        var found = lines.stream().filter(line -> line.startsWith(start)).toList();
+    String lineStartingWith(String start) {
+        return unique("starts with", start, lines.stream().filter(line -> line.startsWith(start)).toList());
+    }
+
+    private String unique(String how, String command, List<String> found) {
         if (found.size() != 1) {
-            throw new AssertionError("%s should show exactly one command starting with '%s' in a bash block, found %s"
-                    .formatted(readme, start, found));
+            throw new AssertionError("%s should show exactly one command line that %s '%s' in a bash block, found %s"
+                    .formatted(readme, how, command, found));
         }
         return found.getFirst();
     }
