@@ -133,6 +133,7 @@ class ComposeSmokeIT {
         long stopped = System.nanoTime();
 
         await("ranking without " + address).atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
                 .untilAsserted(() -> assertThat(addresses()).isEqualTo(without(before, address)));
         System.out.printf("docker stop: ranking without it %.2f s after the command was typed (docker stop took %.1f s)%n",
                 seconds(System.nanoTime() - start), seconds(stopped - start));
@@ -151,6 +152,7 @@ class ComposeSmokeIT {
         long killed = System.nanoTime();
 
         await("ranking without " + address).atMost(LEASE_TTL.plusSeconds(1)).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions()
                 .untilAsserted(() -> assertThat(addresses()).isEqualTo(without(before, address)));
         System.out.printf("docker kill: expired after %.2f s (lease TTL %s)%n",
                 seconds(System.nanoTime() - killed), LEASE_TTL);
@@ -188,7 +190,8 @@ class ComposeSmokeIT {
                     .contains(victim);
             long paused = System.nanoTime();
             await("ranking without " + address).atMost(LEASE_TTL.plusSeconds(1)).pollInterval(Duration.ofMillis(50))
-                    .untilAsserted(() -> assertThat(addresses()).isEqualTo(without(before, address)));
+                    .ignoreExceptions()
+                .untilAsserted(() -> assertThat(addresses()).isEqualTo(without(before, address)));
             System.out.printf("docker pause: expired after %.2f s (lease TTL %s)%n",
                     seconds(System.nanoTime() - paused), LEASE_TTL);
             serverLog.awaitPrinted("(expired " + address + ")", Duration.ofSeconds(5));
@@ -202,14 +205,15 @@ class ComposeSmokeIT {
             assertThat(compose.run(readme().line("docker unpause $(docker compose ps -q client | tail -n 1)"))).contains(victim);
             var rejoined = Stream.concat(without(before, address).stream(), Stream.of(address)).toList();
             await("registered again at the lowest rank").atMost(Duration.ofSeconds(15))
-                    .untilAsserted(() -> assertThat(addresses()).isEqualTo(rejoined));
+                    .ignoreExceptions()
+                .untilAsserted(() -> assertThat(addresses()).isEqualTo(rejoined));
 
             // KNOWN BUG until the client refuses deliveries that arrive past their deadline (expiresAt, 410 Gone):
             // today it reads them from its socket once unpaused and executes them, late. This assertion fails then.
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                     assertThat(executedCommandIds(victim))
-                            .as("commands sent to the client while it was paused (each delivery timed out), "
-                                    + "must not run once it is unpaused")
+                            .as("commands sent to the client while it was paused (each delivery timed out) must not "
+                                    + "run once it is unpaused [KNOWN BUG until the client refuses late deliveries]")
                             .doesNotContainAnyElementsOf(sentWhileFrozen));
             return sentWhileFrozen;
         }
@@ -223,12 +227,14 @@ class ComposeSmokeIT {
     }
 
     private void awaitMembersAreTheClientContainers(int count) {
-        await(count + " clients ranked, each at its container's IP").atMost(START).untilAsserted(() -> {
-            var clients = compose.containers("client");
-            assertThat(clients).hasSize(count);
-            assertThat(addresses()).containsExactlyInAnyOrderElementsOf(
-                    clients.stream().map(compose::memberAddress).toList());
-        });
+        // Ignores failed requests too: the server may still be starting (up returns once the containers run).
+        await(count + " clients ranked, each at its container's IP").atMost(START).ignoreExceptions()
+                .untilAsserted(() -> {
+                    var clients = compose.containers("client");
+                    assertThat(clients).hasSize(count);
+                    assertThat(addresses()).containsExactlyInAnyOrderElementsOf(
+                            clients.stream().map(compose::memberAddress).toList());
+                });
     }
 
     /** Member addresses by rank, as the server lists them through the published port. */
