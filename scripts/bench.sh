@@ -8,7 +8,8 @@
 #   scripts/bench.sh jmh -p members=1000000 register  JMH with its own options (-h lists them)
 #   scripts/bench.sh footprint 100000 1000000         heap per member of the membership alone
 #   scripts/bench.sh load --runs=1 --scenarios=fanout,clients
-#                     load generator; scenarios: client fanout sustained churn loopback memory clients
+#                     load generator; scenarios: client fanout sustained churn loopback memory clients replica-ack
+#                     transport
 #                     --quick=true tries the harness in a minute or two: its figures mean nothing
 # Measure on an otherwise idle machine: the load average is printed before each part and recorded.
 set -euo pipefail

@@ -11,7 +11,11 @@ local SWEPT_AT = 'rank:swept-at'   -- Redis time of the last lease sweep by any 
 local CHANGES = 'rank:changes'     -- pub/sub: 'epoch previousHistory history reason sequence id joinedAtMillis address'
 
 local function member_key(id)
-    return 'rank:member:' .. id -- hash: entry, address, joinedAt, sequence, token (SHA-256 hex), failed
+    return 'rank:member:' .. id -- hash: entry, address, joinedAt, sequence, token (SHA-256 hex), key, failed
+end
+
+local function entry_id(entry)
+    return string.match(entry, '^(%S+)') -- an entry is 'id joinedAtMillis address'
 end
 
 local function lease_key(id)

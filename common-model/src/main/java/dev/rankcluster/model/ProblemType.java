@@ -9,9 +9,11 @@ public enum ProblemType {
     INVALID_SIGNATURE("invalid-signature", 401, "Invalid signature"),
     FORBIDDEN("forbidden", 403, "Forbidden"),
     RANK_VIOLATION("rank-violation", 403, "Rank violation"),
+    MISADDRESSED("misaddressed", 403, "Misaddressed delivery"),
     NOT_FOUND("not-found", 404, "Not found"),
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
     NOT_ACCEPTABLE("not-acceptable", 406, "Not acceptable"),
+    DELIVERY_EXPIRED("delivery-expired", 410, "Delivery expired"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Payload too large"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
     RATE_LIMITED("rate-limited", 429, "Too many requests"),
@@ -59,6 +61,7 @@ public enum ProblemType {
             case 404 -> NOT_FOUND;
             case 405 -> METHOD_NOT_ALLOWED;
             case 406 -> NOT_ACCEPTABLE;
+            case 410 -> DELIVERY_EXPIRED;
             case 413 -> PAYLOAD_TOO_LARGE;
             case 415 -> UNSUPPORTED_MEDIA_TYPE;
             case 429 -> RATE_LIMITED;

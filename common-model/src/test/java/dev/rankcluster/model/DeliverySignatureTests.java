@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 class DeliverySignatureTests {
 
-    record Vector(String note, String token, long timestamp, String body, String signature) {
+    /** A case of {@code delivery-signature-v2.json}, computed independently of this code. */
+    record Vector(String note, String leaseToken, long timestamp, String body, String deliveryKeyHex, String signature) {
         @Override
         public String toString() {
             return note;
@@ -24,12 +27,13 @@ class DeliverySignatureTests {
     }
 
     static Stream<Vector> vectors() throws IOException {
-        try (InputStream in = DeliverySignatureTests.class.getResourceAsStream("/delivery-signature.json")) {
+        try (InputStream in = DeliverySignatureTests.class.getResourceAsStream("/delivery-signature-v2.json")) {
             JsonNode cases = JsonMapper.builder().build().readTree(in).get("cases");
-            List<Vector> vectors = new java.util.ArrayList<>();
+            List<Vector> vectors = new ArrayList<>();
             for (JsonNode c : cases) {
-                vectors.add(new Vector(c.get("note").asString(), c.get("token").asString(),
-                        c.get("timestamp").asLong(), c.get("body").asString(), c.get("signature").asString()));
+                vectors.add(new Vector(c.get("note").asString(), c.get("leaseToken").asString(),
+                        c.get("timestamp").asLong(), c.get("body").asString(), c.get("deliveryKeyHex").asString(),
+                        c.get("signature").asString()));
             }
             assertThat(vectors).hasSize(5);
             return vectors.stream();
@@ -38,29 +42,51 @@ class DeliverySignatureTests {
 
     @ParameterizedTest
     @MethodSource("vectors")
-    void sign_independentVector_matchesExpectedSignature(Vector vector) {
-        var signature = new DeliverySignature(vector.token());
+    void deliveryKey_independentVector_matchesExpectedKey(Vector vector) {
+        assertThat(HexFormat.of().formatHex(DeliverySignature.deliveryKey(vector.leaseToken())))
+                .isEqualTo(vector.deliveryKeyHex());
+    }
 
-        assertThat(signature.sign(vector.timestamp(), vector.body())).isEqualTo(vector.signature());
-        assertThat(signature.matches(vector.timestamp(), vector.body().getBytes(StandardCharsets.UTF_8),
+    @ParameterizedTest
+    @MethodSource("vectors")
+    void sign_independentVector_matchesExpectedSignature(Vector vector) {
+        var byToken = DeliverySignature.forLeaseToken(vector.leaseToken());
+        var byKey = DeliverySignature.withKey(HexFormat.of().parseHex(vector.deliveryKeyHex()));
+
+        assertThat(byToken.sign(vector.timestamp(), vector.body())).isEqualTo(vector.signature());
+        assertThat(byKey.sign(vector.timestamp(), vector.body())).isEqualTo(vector.signature());
+        assertThat(byKey.matches(vector.timestamp(), vector.body().getBytes(StandardCharsets.UTF_8),
                 vector.signature())).isTrue();
     }
 
     @Test
-    void matches_tamperedBodyWrongKeyOrOtherTimestamp_refused() {
-        var signature = new DeliverySignature("s3cret");
+    void matches_tamperedBodyOtherMembersKeyOrOtherTimestamp_refused() {
+        var signature = DeliverySignature.forLeaseToken("member-a-token");
         byte[] body = "{\"command\":\"flush-cache\"}".getBytes(StandardCharsets.UTF_8);
         String valid = signature.sign(1000, body);
 
         assertThat(signature.matches(1000, body, valid)).isTrue();
         assertThat(signature.matches(1000, "{\"command\":\"flush-cachf\"}".getBytes(StandardCharsets.UTF_8), valid)).isFalse();
-        assertThat(new DeliverySignature("other").matches(1000, body, valid)).isFalse();
+        assertThat(DeliverySignature.forLeaseToken("member-b-token").matches(1000, body, valid)).isFalse();
         assertThat(signature.matches(1001, body, valid)).isFalse();
     }
 
     @Test
+    void sign_withTheLeaseTokenItselfAsKey_isNotAValidSignature() {
+        // The key is derived from the lease token, never the token itself: a signature keyed by the raw token
+        // (as a hand-rolled forger would try) is refused.
+        String token = "lFvdG-NCqHFIqtFEmKX7-B3E1GyHhHYhmHionyZKgLo";
+        byte[] rawTokenAsKey = java.util.Arrays.copyOf(token.getBytes(StandardCharsets.UTF_8), DeliverySignature.KEY_LENGTH);
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+
+        String forged = DeliverySignature.withKey(rawTokenAsKey).sign(1, body);
+
+        assertThat(DeliverySignature.forLeaseToken(token).matches(1, body, forged)).isFalse();
+    }
+
+    @Test
     void matches_malformedSignature_refusedWithoutException() {
-        var signature = new DeliverySignature("s3cret");
+        var signature = DeliverySignature.forLeaseToken("s3cret");
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
 
         assertThat(signature.matches(1, body, null)).isFalse();
@@ -79,12 +105,13 @@ class DeliverySignatureTests {
     }
 
     @Test
-    void constructor_emptyToken_refused() {
-        assertThatThrownBy(() -> new DeliverySignature("")).hasMessageContaining("must not be empty");
+    void factories_emptyTokenOrShortKey_refused() {
+        assertThatThrownBy(() -> DeliverySignature.forLeaseToken("")).hasMessageContaining("must not be empty");
+        assertThatThrownBy(() -> DeliverySignature.withKey(new byte[16])).hasMessageContaining("32 bytes");
     }
 
     @Test
     void toString_hidesTheKey() {
-        assertThat(new DeliverySignature("s3cret").toString()).doesNotContain("s3cret");
+        assertThat(DeliverySignature.forLeaseToken("s3cret").toString()).doesNotContain("s3cret");
     }
 }

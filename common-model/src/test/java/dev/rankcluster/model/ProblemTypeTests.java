@@ -13,7 +13,7 @@ class ProblemTypeTests {
     @ParameterizedTest
     @CsvSource({"400, INVALID_REQUEST", "401, UNAUTHORIZED", "403, FORBIDDEN", "404, NOT_FOUND",
             "405, METHOD_NOT_ALLOWED", "406, NOT_ACCEPTABLE", "413, PAYLOAD_TOO_LARGE", "415, UNSUPPORTED_MEDIA_TYPE",
-            "429, RATE_LIMITED", "500, INTERNAL_ERROR", "503, SERVICE_UNAVAILABLE"})
+            "410, DELIVERY_EXPIRED", "429, RATE_LIMITED", "500, INTERNAL_ERROR", "503, SERVICE_UNAVAILABLE"})
     void forStatus_statusOfTheContract_itsGenericType(int status, ProblemType expected) {
         assertThat(ProblemType.forStatus(status)).isEqualTo(expected);
     }
@@ -39,6 +39,7 @@ class ProblemTypeTests {
     @Test
     void forStatus_typesOnlyOurCodeKnows_neverChosen() {
         assertThat(Arrays.stream(ProblemType.values()).mapToInt(ProblemType::status).mapToObj(ProblemType::forStatus))
-                .doesNotContain(ProblemType.CLUSTER_FULL, ProblemType.RANK_VIOLATION, ProblemType.INVALID_SIGNATURE);
+                .doesNotContain(ProblemType.CLUSTER_FULL, ProblemType.RANK_VIOLATION, ProblemType.INVALID_SIGNATURE,
+                        ProblemType.MISADDRESSED);
     }
 }

@@ -66,7 +66,7 @@ class RankClientShutdownTests {
                 "--rank.client.server-url=" + server.url(), "--rank.client.send-enabled=false",
                 "--spring.main.banner-mode=off");
 
-        assertThat(output.getOut()).contains("rank.cluster.token is not set: deliveries are accepted unsigned");
+        assertThat(output.getOut()).contains("rank.cluster.token is not set: this client registers without a token");
         await().atMost(WITHIN).until(() -> server.memberCount() == 1);
         assertThat(server.requests("POST", "/api/v1/members").getFirst().header("Authorization")).isEmpty();
     }

@@ -103,6 +103,40 @@ class ClientFaultsIT {
         awaitChanges(RankingChange.of(victim, "expired"), RankingChange.of(victim, "joined"));
     }
 
+    @Test
+    void sigstop_deliveryWhileFrozen_reportedTimedOutAndNeverExecutedAfterSigcont() {
+        // The test plays a member ranked above a new client, so that its commands reach only that client.
+        try (var sender = ScriptedMember.register(server, cluster.clusterToken(), Cluster.freePort())) {
+            var frozen = cluster.startClient();
+            frozen.process().freeze();
+            try {
+                deliveryWhileFrozen(sender, frozen);
+            } finally {
+                frozen.process().resume();
+            }
+        }
+    }
+
+    private void deliveryWhileFrozen(ScriptedMember sender, RankClient frozen) {
+        var report = sender.command("while-frozen");
+
+        assertThat(report.targets()).isOne();
+        assertThat(report.delivered()).isZero();
+        assertThat(report.failed()).singleElement().satisfies(failed ->
+                assertThat(failed.reason()).isEqualTo("timed out after 2000 ms"));
+        await().atMost(EXPIRY).untilAsserted(() -> assertThat(server.addresses()).doesNotContain(frozen.address()));
+
+        frozen.process().resume();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(server.addresses()).last().isEqualTo(frozen.address()));
+        // On SIGCONT the delivery still waiting in its socket is read, and refused: it is past its deadline, or the
+        // client already knows its registration is gone. Either way it must never run.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+            assertThat(frozen.executedCommandId(report.commandId())).as("executed though reported failed").isFalse();
+            assertThat(frozen.process().linesContaining("Executed 'while-frozen'")).isZero();
+        });
+    }
+
     /** What a watcher of the event stream sees: exactly these changes since the test began, in order. */
     private void awaitChanges(RankingChange... expected) {
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(events.rankingsAfter(epochBefore))

@@ -53,6 +53,11 @@ final class Cluster implements AfterAllCallback, TestWatcher {
         return leaseTtl;
     }
 
+    /** The cluster token every process of this cluster was given: what a registration needs. */
+    String clusterToken() {
+        return clusterToken;
+    }
+
     RankServer server() {
         return requireNonNull(server, "no server started");
     }
@@ -188,7 +193,7 @@ final class Cluster implements AfterAllCallback, TestWatcher {
         System.out.print(report);
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

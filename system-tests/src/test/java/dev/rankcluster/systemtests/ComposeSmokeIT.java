@@ -70,7 +70,7 @@ class ComposeSmokeIT {
         long start = System.nanoTime();
         compose.run(readme().line("docker compose up --build -d"), ComposeProject.BUILD);
         long built = System.nanoTime();
-        serverLog = compose.follow(readme().line("docker compose logs -f server"));
+        serverLog = compose.follow(readme().line("docker compose logs -f server | grep --line-buffered Ranking"));
 
         awaitMembersAreTheClientContainers(3);
         System.out.printf("up --build: %.1f s to build and start, then %.1f s until 3 clients were ranked%n",
@@ -107,7 +107,7 @@ class ComposeSmokeIT {
         });
         // The new server starts with an empty ranking (the memory store): the running clients register again.
         serverLog.close();
-        serverLog = compose.follow(readme().line("docker compose logs -f server"));
+        serverLog = compose.follow(readme().line("docker compose logs -f server | grep --line-buffered Ranking"));
         awaitMembersAreTheClientContainers(3);
     }
 

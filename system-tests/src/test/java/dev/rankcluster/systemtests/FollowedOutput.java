@@ -49,8 +49,10 @@ final class FollowedOutput implements AutoCloseable {
         await("'%s' prints '%s'".formatted(command, text)).atMost(timeout).until(() -> printed(text));
     }
 
+    /** Stops the command and what it started (a pipeline's commands are bash's children). */
     @Override
     public void close() {
+        process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
     }
 }

@@ -27,7 +27,10 @@ final class SimulatedMembers implements AutoCloseable {
     /** Registers new members until there are {@code size}; the first one registered holds rank 0. */
     void growTo(int size) {
         while (members.size() < size) {
-            members.add(api.register(receivers.open()));
+            int port = receivers.open();
+            Registration member = api.register(port);
+            receivers.signedFor(port, member.leaseToken());
+            members.add(member);
         }
         if (heartbeats == null) {
             Duration period = Duration.ofMillis(members.getFirst().leaseTtlMs() / 3);
@@ -45,6 +48,11 @@ final class SimulatedMembers implements AutoCloseable {
 
     long received() {
         return receivers.received();
+    }
+
+    /** Deliveries the receivers refused: not signed for the member they reached. */
+    long refused() {
+        return receivers.refused();
     }
 
     long failedRenewals() {

@@ -1,40 +1,34 @@
 package dev.rankcluster.client.command;
 
-import dev.rankcluster.client.system.ClusterProperties;
 import dev.rankcluster.client.system.ProblemException;
 import dev.rankcluster.model.DeliverySignature;
 import dev.rankcluster.model.ProblemType;
 import dev.rankcluster.model.RankHeaders;
+import dev.rankcluster.model.Registration;
 import java.time.Clock;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks that a delivery comes from the rank server: with a cluster token set, its signature over the raw
- * body must match and its timestamp be within 30 s of our clock; without one every delivery is accepted.
+ * Checks that a delivery was signed for this client's current registration: with the delivery key derived from
+ * its lease token, which only the rank server and this client know, over the raw body, with a timestamp within
+ * 30 s of our clock. A delivery meant for another member, or forged by one, does not match.
  */
 @Component
 class DeliveryAuthenticator {
 
-    private static final Logger log = LoggerFactory.getLogger(DeliveryAuthenticator.class);
-
-    private final Optional<DeliverySignature> signature;
     private final Clock clock;
+    /** The key of the registration last seen: derived once per registration, not per delivery. */
+    private volatile Keyed keyed;
 
-    DeliveryAuthenticator(ClusterProperties cluster, Clock clock) {
-        this.signature = cluster.tokenIfSet().map(DeliverySignature::new);
-        this.clock = clock;
-        if (signature.isEmpty()) {
-            log.warn("rank.cluster.token is not set: deliveries are accepted unsigned and registrations carry no token");
-        }
+    private record Keyed(String leaseToken, DeliverySignature signature) {
     }
 
-    void verify(String timestampHeader, String signatureHeader, byte[] body) {
-        if (signature.isEmpty()) {
-            return;
-        }
+    DeliveryAuthenticator(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Returns the signature's timestamp, in epoch millis. */
+    long verify(Registration registration, String timestampHeader, String signatureHeader, byte[] body) {
         if (timestampHeader == null || signatureHeader == null) {
             throw refused("the delivery must carry %s and %s headers".formatted(RankHeaders.TIMESTAMP, RankHeaders.SIGNATURE));
         }
@@ -44,9 +38,19 @@ class DeliveryAuthenticator {
             throw refused("%s is %d ms from this client's clock, at most %d ms are accepted".formatted(
                     RankHeaders.TIMESTAMP, Math.abs(now - timestamp), DeliverySignature.MAX_CLOCK_SKEW.toMillis()));
         }
-        if (!signature.get().matches(timestamp, body, signatureHeader)) {
-            throw refused("%s does not match the body and timestamp".formatted(RankHeaders.SIGNATURE));
+        if (!signatureOf(registration).matches(timestamp, body, signatureHeader)) {
+            throw refused("%s is not this member's signature of the body and timestamp".formatted(RankHeaders.SIGNATURE));
         }
+        return timestamp;
+    }
+
+    private DeliverySignature signatureOf(Registration registration) {
+        Keyed current = keyed;
+        if (current == null || !current.leaseToken().equals(registration.leaseToken())) {
+            current = new Keyed(registration.leaseToken(), DeliverySignature.forLeaseToken(registration.leaseToken()));
+            keyed = current;
+        }
+        return current.signature();
     }
 
     private static long parseTimestamp(String header) {
@@ -57,7 +61,7 @@ class DeliveryAuthenticator {
         }
     }
 
-    private static ProblemException refused(String detail) {
+    static ProblemException refused(String detail) {
         return new ProblemException(ProblemType.INVALID_SIGNATURE, detail);
     }
 }

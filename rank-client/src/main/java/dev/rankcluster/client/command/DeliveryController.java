@@ -1,14 +1,28 @@
 package dev.rankcluster.client.command;
 
+import dev.rankcluster.client.registration.RegistrationState;
 import dev.rankcluster.client.system.ProblemException;
 import dev.rankcluster.model.Delivery;
+import dev.rankcluster.model.DeliverySignature;
 import dev.rankcluster.model.ExecutedCommand;
 import dev.rankcluster.model.ProblemType;
 import dev.rankcluster.model.RankHeaders;
+import dev.rankcluster.model.Registration;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.unit.DataSize;
@@ -24,35 +38,89 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1/commands")
+@Tag(name = "commands", description = "Receive commands from the rank server; list those executed")
 class DeliveryController {
 
     static final DataSize MAX_BODY = DataSize.ofKilobytes(16);
 
+    /** How far past its deadline a command id is still remembered, should this client's clock step back. */
+    static final Duration REPLAY_ALLOWANCE = Duration.ofMillis(500);
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryController.class);
+
+    private final RegistrationState registration;
     private final DeliveryAuthenticator authenticator;
     private final DeliveryParser parser;
     private final ExecutedCommands executed;
+    private final Clock clock;
 
-    DeliveryController(DeliveryAuthenticator authenticator, DeliveryParser parser, ExecutedCommands executed) {
+    DeliveryController(RegistrationState registration, DeliveryAuthenticator authenticator, DeliveryParser parser,
+                       ExecutedCommands executed, Clock clock) {
+        this.registration = registration;
         this.authenticator = authenticator;
         this.parser = parser;
         this.executed = executed;
+        this.clock = clock;
     }
 
+    /**
+     * Executes a delivery only when it is signed for this registration, addressed to it, not past its deadline
+     * and from a higher rank; each command id once. Every refusal executes nothing.
+     */
+    @Operation(summary = "Execute a command delivered by the rank server, at most once per commandId",
+            description = "Only a delivery signed for this client's current registration runs: X-Rank-Signature is "
+                    + "sha256=<hex HMAC-SHA256(deliveryKey, X-Rank-Timestamp + \".\" + the body)>, where deliveryKey = "
+                    + "HMAC-SHA256(this client's lease token, \"rank-cluster/delivery-key\"), the timestamp within 30 s; "
+                    + "it must name this client as receiverId and arrive before expiresAt.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = Delivery.class))))
+    @ApiResponse(responseCode = "204", description = "executed, or executed before (same commandId)")
+    @ApiResponse(responseCode = "400", description = "malformed delivery or missing fields")
+    @ApiResponse(responseCode = "401", description = "invalid-signature: not signed for this client's current "
+            + "registration, or a stale timestamp")
+    @ApiResponse(responseCode = "403", description = "rank-violation: the sender does not outrank this client; "
+            + "misaddressed: the delivery names another receiverId")
+    @ApiResponse(responseCode = "410", description = "delivery-expired: it arrived after expiresAt and was not executed")
+    @ApiResponse(responseCode = "413", description = "a body over 16 KiB")
+    @ApiResponse(responseCode = "415", description = "a body that is not application/json")
+    @ApiResponse(responseCode = "503", description = "this client cannot remember more command ids: not executed")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Void> receive(@RequestHeader(name = RankHeaders.TIMESTAMP, required = false) String timestamp,
+    ResponseEntity<Void> receive(@Parameter(description = "epoch millis at which the server signed the delivery")
+                                 @RequestHeader(name = RankHeaders.TIMESTAMP, required = false) String timestamp,
+                                 @Parameter(description = "sha256=<hex HMAC>")
                                  @RequestHeader(name = RankHeaders.SIGNATURE, required = false) String signature,
                                  HttpServletRequest request) throws IOException {
         byte[] body = readBody(request);
-        authenticator.verify(timestamp, signature, body);
+        Registration current = registration.current().orElseThrow(() -> DeliveryAuthenticator.refused(
+                "this client is not registered, so no delivery can be signed for it"));
+        long signedAt = authenticator.verify(current, timestamp, signature, body);
         Delivery delivery = parser.parse(body);
+        if (!delivery.receiverId().equals(current.id())) {
+            throw new ProblemException(ProblemType.MISADDRESSED, "the delivery is for member %s, this client is %s"
+                    .formatted(delivery.receiverId(), current.id()));
+        }
+        Instant now = clock.instant();
+        if (now.isAfter(delivery.expiresAt())) {
+            long late = Duration.between(delivery.expiresAt(), now).toMillis();
+            log.warn("Not executing '{}' from {} (rank {}): it arrived {} ms after its deadline", delivery.command(),
+                    delivery.senderAddress(), delivery.senderRank(), late);
+            throw new ProblemException(ProblemType.DELIVERY_EXPIRED,
+                    "the delivery expired at %s, %d ms before it arrived: not executed".formatted(delivery.expiresAt(), late));
+        }
         if (delivery.senderRank() >= delivery.receiverRank()) {
             throw new ProblemException(ProblemType.RANK_VIOLATION,
                     "sender rank %d does not outrank receiver rank %d".formatted(delivery.senderRank(), delivery.receiverRank()));
         }
-        executed.executeOnce(delivery);
+        // Remembered for as long as a replay could pass the checks above: until the deadline, or until the
+        // signature is too old, whichever comes first.
+        Instant replayable = Instant.ofEpochMilli(signedAt).plus(DeliverySignature.MAX_CLOCK_SKEW);
+        Instant lastAccepted = delivery.expiresAt().isBefore(replayable) ? delivery.expiresAt() : replayable;
+        executed.executeOnce(delivery, lastAccepted.plus(REPLAY_ALLOWANCE));
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(summary = "The last 100 commands executed, newest first")
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     List<ExecutedCommand> executed() {
         return executed.newestFirst();

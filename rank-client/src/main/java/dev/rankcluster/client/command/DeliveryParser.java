@@ -87,9 +87,11 @@ class DeliveryParser {
         required.put("senderId", delivery.senderId());
         required.put("senderAddress", delivery.senderAddress());
         required.put("senderRank", delivery.senderRank());
+        required.put("receiverId", delivery.receiverId());
         required.put("receiverRank", delivery.receiverRank());
         required.put("epoch", delivery.epoch());
         required.put("issuedAt", delivery.issuedAt());
+        required.put("expiresAt", delivery.expiresAt());
         List<String> missing = required.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).toList();
         if (!missing.isEmpty()) {
             return List.of("missing " + String.join(", ", missing));
@@ -99,6 +101,7 @@ class DeliveryParser {
         checkId("commandId", delivery.commandId(), problems);
         checkId("senderId", delivery.senderId(), problems);
         checkId("senderAddress", delivery.senderAddress(), problems);
+        checkId("receiverId", delivery.receiverId(), problems);
         if (delivery.senderRank() < 0) {
             problems.add("senderRank must be 0 or more, got " + delivery.senderRank());
         }

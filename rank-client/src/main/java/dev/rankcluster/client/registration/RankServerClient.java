@@ -50,6 +50,9 @@ public class RankServerClient {
                 restClient(builder.clone(), url, properties.requestTimeout()),
                 restClient(builder.clone(), url, properties.unregisterTimeout()))).toList();
         this.clusterToken = cluster.tokenIfSet();
+        if (clusterToken.isEmpty()) {
+            log.warn("rank.cluster.token is not set: this client registers without a token, as an open cluster allows");
+        }
     }
 
     /** The server the next call goes to first. */

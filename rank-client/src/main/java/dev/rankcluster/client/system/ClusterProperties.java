@@ -1,17 +1,18 @@
 package dev.rankcluster.client.system;
 
+import dev.rankcluster.model.ClusterToken;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The cluster-wide shared secret ({@code rank.cluster.token}, env {@code RANK_CLUSTER_TOKEN}). It authenticates
- * this client's registrations and the server's signed deliveries; unset or empty means the cluster runs open.
+ * The cluster-wide shared secret ({@code rank.cluster.token}, env {@code RANK_CLUSTER_TOKEN}): this client presents
+ * it when it registers. Unset or blank means the cluster runs open ({@link ClusterToken}).
  */
 @ConfigurationProperties("rank.cluster")
 public record ClusterProperties(String token) {
 
     public Optional<String> tokenIfSet() {
-        return token == null || token.isEmpty() ? Optional.empty() : Optional.of(token);
+        return ClusterToken.of(token);
     }
 
     @Override

@@ -1,18 +1,44 @@
 package dev.rankcluster.client.command;
 
+import dev.rankcluster.model.DeliverySignature;
+import dev.rankcluster.model.Registration;
+import java.time.Instant;
 import java.util.regex.Matcher;
 
-/** Delivery bodies for tests, written out as the server would send them. */
+/**
+ * Delivery bodies for tests, written out as the server would send them to the member registered as
+ * {@link #registration()}, and signed as the server would sign them for it.
+ */
 final class Deliveries {
+
+    /** The lease token of the independent signature vectors' first member. */
+    static final String LEASE_TOKEN = "lFvdG-NCqHFIqtFEmKX7-B3E1GyHhHYhmHionyZKgLo";
+    static final String RECEIVER_ID = "m-3";
+    /** The deliveries below expire then; test clocks stand a second or two before. */
+    static final Instant EXPIRES_AT = Instant.parse("2026-11-23T21:00:02Z");
 
     private Deliveries() {
     }
 
+    /** This client's registration, as the rank server answered it. */
+    static Registration registration() {
+        return new Registration(RECEIVER_ID, "10.0.0.9:8080", 2, LEASE_TOKEN, 10_000, 7);
+    }
+
+    static String sign(String body, long timestamp) {
+        return DeliverySignature.forLeaseToken(LEASE_TOKEN).sign(timestamp, body);
+    }
+
     static String aDelivery(String commandId, int senderRank, int receiverRank) {
+        return aDelivery(commandId, senderRank, RECEIVER_ID, receiverRank, EXPIRES_AT);
+    }
+
+    static String aDelivery(String commandId, int senderRank, String receiverId, int receiverRank, Instant expiresAt) {
         return """
                 {"commandId":"%s","command":"flush-cache","senderId":"m-1","senderAddress":"10.0.0.2:8080",\
-                "senderRank":%d,"receiverRank":%d,"epoch":7,"issuedAt":"2026-11-23T21:00:00Z"}"""
-                .formatted(commandId, senderRank, receiverRank);
+                "senderRank":%d,"receiverId":"%s","receiverRank":%d,"epoch":7,"issuedAt":"2026-11-23T21:00:00Z",\
+                "expiresAt":"%s"}"""
+                .formatted(commandId, senderRank, receiverId, receiverRank, expiresAt);
     }
 
     static String aDelivery(String commandId) {

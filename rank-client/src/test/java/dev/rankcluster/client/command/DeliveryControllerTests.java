@@ -6,9 +6,12 @@ import static dev.rankcluster.client.command.Deliveries.withField;
 import static dev.rankcluster.client.command.Deliveries.without;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rankcluster.client.registration.RegistrationState;
 import dev.rankcluster.client.support.MutableClock;
 import dev.rankcluster.client.system.ClusterProperties;
 import dev.rankcluster.model.ProblemType;
+import dev.rankcluster.model.RankHeaders;
+import dev.rankcluster.model.Registration;
 import com.jayway.jsonpath.JsonPath;
 import java.io.UnsupportedEncodingException;
 import java.time.Instant;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +40,8 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 @WebMvcTest(DeliveryController.class)
-@Import({DeliveryControllerTests.Wiring.class, DeliveryParser.class, DeliveryAuthenticator.class, ExecutedCommands.class})
+@Import({DeliveryControllerTests.Wiring.class, DeliveryParser.class, DeliveryAuthenticator.class, ExecutedCommands.class,
+        RegistrationState.class})
 @ExtendWith(OutputCaptureExtension.class)
 class DeliveryControllerTests {
 
@@ -51,6 +56,18 @@ class DeliveryControllerTests {
 
     @Autowired
     MockMvcTester mvc;
+
+    @Autowired
+    MutableClock clock;
+
+    @Autowired
+    RegistrationState registration;
+
+    @BeforeEach
+    void registered() {
+        clock.set(Instant.parse("2026-11-23T21:00:01Z"));
+        registration.registered(Deliveries.registration());
+    }
 
     static Stream<Arguments> badDeliveries() {
         String valid = aDelivery(REFUSED_ID);
@@ -68,7 +85,9 @@ class DeliveryControllerTests {
                 bad("missing senderId", without("senderId"), ProblemType.INVALID_REQUEST),
                 bad("missing senderAddress", without("senderAddress"), ProblemType.INVALID_REQUEST),
                 bad("missing senderRank", without("senderRank"), ProblemType.INVALID_REQUEST),
+                bad("missing receiverId", without("receiverId"), ProblemType.INVALID_REQUEST),
                 bad("missing receiverRank", without("receiverRank"), ProblemType.INVALID_REQUEST),
+                bad("missing expiresAt", without("expiresAt"), ProblemType.INVALID_REQUEST),
                 bad("missing epoch", without("epoch"), ProblemType.INVALID_REQUEST),
                 bad("missing issuedAt", without("issuedAt"), ProblemType.INVALID_REQUEST),
                 bad("null command", withField("command", "null"), ProblemType.INVALID_REQUEST),
@@ -88,6 +107,10 @@ class DeliveryControllerTests {
                 bad("rank beyond int", withField("receiverRank", "99999999999"), ProblemType.INVALID_REQUEST),
                 bad("rank as an object", withField("receiverRank", "{}"), ProblemType.INVALID_REQUEST),
                 bad("issuedAt not a time", withField("issuedAt", "\"yesterday\""), ProblemType.INVALID_REQUEST),
+                bad("expiresAt not a time", withField("expiresAt", "\"soon\""), ProblemType.INVALID_REQUEST),
+                bad("for another member", aDelivery(REFUSED_ID, 0, "m-4", 2, Deliveries.EXPIRES_AT), ProblemType.MISADDRESSED),
+                bad("past its deadline", aDelivery(REFUSED_ID, 0, Deliveries.RECEIVER_ID, 2,
+                        Instant.parse("2026-11-23T21:00:00.999Z")), ProblemType.DELIVERY_EXPIRED),
                 bad("sender of the same rank", aDelivery(REFUSED_ID, 2, 2), ProblemType.RANK_VIOLATION),
                 bad("sender of a lower rank", aDelivery(REFUSED_ID, 3, 2), ProblemType.RANK_VIOLATION),
                 bad("over 16 KiB", withField("command", "\"" + "x".repeat(17_000) + "\""), ProblemType.PAYLOAD_TOO_LARGE));
@@ -100,9 +123,63 @@ class DeliveryControllerTests {
     @ParameterizedTest
     @MethodSource("badDeliveries")
     void receive_badDelivery_refusedWithProblemAndNothingExecuted(String body, ProblemType expected, CapturedOutput output) {
-        MvcTestResult result = mvc.post().uri("/api/v1/commands").contentType(MediaType.APPLICATION_JSON).content(body).exchange();
+        MvcTestResult result = post(body);
 
         assertProblem(result, expected);
+        assertNothingExecuted(output);
+    }
+
+    @Test
+    void receive_expiredDelivery_loggedOnceWithHowLate(CapturedOutput output) {
+        clock.set(Instant.parse("2026-11-23T21:00:03.5Z"));
+
+        assertProblem(post(aDelivery(REFUSED_ID)), ProblemType.DELIVERY_EXPIRED);
+
+        assertThat(output.getOut()).containsOnlyOnce("Not executing 'flush-cache' from 10.0.0.2:8080 (rank 0): "
+                + "it arrived 1500 ms after its deadline");
+        assertNothingExecuted(output);
+    }
+
+    @Test
+    void receive_atItsDeadline_stillExecuted() {
+        String id = uniqueId();
+        clock.set(Deliveries.EXPIRES_AT);
+
+        assertThat(post(aDelivery(id))).hasStatus(204);
+
+        assertThat(executedIds()).contains(id);
+    }
+
+    @Test
+    void receive_unsigned_refusedAsInvalidSignature(CapturedOutput output) {
+        MvcTestResult result = mvc.post().uri("/api/v1/commands").contentType(MediaType.APPLICATION_JSON)
+                .content(aDelivery(REFUSED_ID)).exchange();
+
+        assertProblem(result, ProblemType.INVALID_SIGNATURE);
+        assertNothingExecuted(output);
+    }
+
+    @Test
+    void receive_notRegistered_refusedAsInvalidSignature(CapturedOutput output) {
+        registration.lost();
+
+        assertProblem(post(aDelivery(REFUSED_ID)), ProblemType.INVALID_SIGNATURE);
+        assertNothingExecuted(output);
+    }
+
+    @Test
+    void receive_signedForThePreviousRegistration_refused(CapturedOutput output) {
+        String body = aDelivery(REFUSED_ID);
+        String signature = Deliveries.sign(body, clock.millis());
+        Registration again = Deliveries.registration();
+        registration.registered(new Registration(again.id(), again.address(), again.rank(), "a-new-lease-token",
+                again.leaseTtlMs(), again.epoch()));
+
+        MvcTestResult result = mvc.post().uri("/api/v1/commands").contentType(MediaType.APPLICATION_JSON)
+                .header(RankHeaders.TIMESTAMP, Long.toString(clock.millis())).header(RankHeaders.SIGNATURE, signature)
+                .content(body).exchange();
+
+        assertProblem(result, ProblemType.INVALID_SIGNATURE);
         assertNothingExecuted(output);
     }
 
@@ -182,8 +259,12 @@ class DeliveryControllerTests {
                 IntStream.iterate(104, i -> i >= 5, i -> i - 1).mapToObj(i -> prefix + i).toList());
     }
 
+    /** Posts a body signed for this client's registration, as the server would. */
     private MvcTestResult post(String body) {
-        return mvc.post().uri("/api/v1/commands").contentType(MediaType.APPLICATION_JSON).content(body).exchange();
+        long now = clock.millis();
+        return mvc.post().uri("/api/v1/commands").contentType(MediaType.APPLICATION_JSON)
+                .header(RankHeaders.TIMESTAMP, Long.toString(now)).header(RankHeaders.SIGNATURE, Deliveries.sign(body, now))
+                .content(body).exchange();
     }
 
     private List<String> executedIds() {

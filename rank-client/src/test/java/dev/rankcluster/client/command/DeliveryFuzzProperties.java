@@ -3,6 +3,7 @@ package dev.rankcluster.client.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rankcluster.client.RankClientApplication;
+import dev.rankcluster.client.registration.RegistrationState;
 import dev.rankcluster.model.DeliverySignature;
 import dev.rankcluster.model.RankHeaders;
 import java.io.IOException;
@@ -30,7 +31,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class DeliveryFuzzProperties {
 
     private static final String TOKEN = "fuzz-token";
-    private static final DeliverySignature SIGNATURE = new DeliverySignature(TOKEN);
+    private static final DeliverySignature SIGNATURE = DeliverySignature.forLeaseToken(Deliveries.LEASE_TOKEN);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     static ConfigurableApplicationContext client;
@@ -44,6 +45,8 @@ class DeliveryFuzzProperties {
                 "--rank.cluster.token=" + TOKEN, "--spring.main.banner-mode=off");
         commands = URI.create("http://127.0.0.1:" + client.getEnvironment().getProperty("local.server.port")
                 + "/api/v1/commands");
+        // As if registered: deliveries are signed for this registration, so most of them reach the parser.
+        client.getBean(RegistrationState.class).registered(Deliveries.registration());
     }
 
     @AfterContainer
@@ -81,7 +84,7 @@ class DeliveryFuzzProperties {
 
     private static Arbitrary<String> mutatedDeliveries() {
         Arbitrary<String> field = Arbitraries.of("commandId", "command", "senderId", "senderAddress", "senderRank",
-                "receiverRank", "epoch", "issuedAt");
+                "receiverId", "receiverRank", "epoch", "issuedAt", "expiresAt");
         Arbitrary<String> value = Arbitraries.oneOf(
                 Arbitraries.of("null", "true", "-1", "0", "1.5", "1e400", "\"\"", "\"9\"", "[]", "{}", "\"\\u0000\"",
                         "99999999999999999999", "\"" + "x".repeat(300) + "\"", "\"2026-13-45T99:00:00Z\""),
@@ -89,7 +92,7 @@ class DeliveryFuzzProperties {
                 Arbitraries.integers().map(String::valueOf));
         Arbitrary<Boolean> drop = Arbitraries.of(true, false);
         return Combinators.combine(field, value, drop).as((name, json, remove) -> {
-            String valid = Deliveries.aDelivery("fuzz-" + name + json.hashCode(), 0, 2);
+            String valid = unexpired("fuzz-" + name + json.hashCode());
             String pattern = "\"" + name + "\":(\"[^\"]*\"|-?\\d+)";
             return remove ? valid.replaceFirst(pattern + ",?", "").replace(",}", "}")
                     : valid.replaceFirst(pattern, java.util.regex.Matcher.quoteReplacement("\"" + name + "\":" + json));
@@ -97,8 +100,13 @@ class DeliveryFuzzProperties {
     }
 
     private static Arbitrary<String> truncatedDeliveries() {
-        String valid = Deliveries.aDelivery("fuzz-truncated", 0, 2);
+        String valid = unexpired("fuzz-truncated");
         return Arbitraries.integers().between(0, valid.length() - 1).map(end -> valid.substring(0, end));
+    }
+
+    /** A valid delivery for this client that expires an hour from now. */
+    private static String unexpired(String commandId) {
+        return Deliveries.aDelivery(commandId, 0, Deliveries.RECEIVER_ID, 2, java.time.Instant.now().plusSeconds(3600));
     }
 
     private static HttpResponse<String> post(String body, boolean signed) throws IOException, InterruptedException {

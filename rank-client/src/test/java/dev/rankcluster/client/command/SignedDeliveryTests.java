@@ -3,6 +3,7 @@ package dev.rankcluster.client.command;
 import static dev.rankcluster.client.command.DeliveryControllerTests.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rankcluster.client.registration.RegistrationState;
 import dev.rankcluster.client.support.MutableClock;
 import dev.rankcluster.client.system.ClusterProperties;
 import dev.rankcluster.model.DeliverySignature;
@@ -33,13 +34,19 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The receive endpoint with a cluster token: the contract's independent vectors, tampering, replay and skew. */
-@WebMvcTest(controllers = DeliveryController.class, properties = "rank.cluster.token=s3cret")
-@Import({SignedDeliveryTests.Wiring.class, DeliveryParser.class, DeliveryAuthenticator.class, ExecutedCommands.class})
+/**
+ * The receive endpoint's signature checks: the independent vectors, tampering, replay to another member, forgery by
+ * a member that holds the cluster token, and skew.
+ */
+@WebMvcTest(controllers = DeliveryController.class, properties = "rank.cluster.token=" + SignedDeliveryTests.CLUSTER_TOKEN)
+@Import({SignedDeliveryTests.Wiring.class, DeliveryParser.class, DeliveryAuthenticator.class, ExecutedCommands.class,
+        RegistrationState.class})
 @ExtendWith(OutputCaptureExtension.class)
 class SignedDeliveryTests {
 
-    record Vector(String note, String token, long timestamp, String body, String signature) {
+    static final String CLUSTER_TOKEN = "s3cret";
+
+    record Vector(String note, String leaseToken, long timestamp, String body, String signature) {
     }
 
     @TestConfiguration
@@ -66,9 +73,14 @@ class SignedDeliveryTests {
     @Autowired
     ExecutedCommands executed;
 
+    @Autowired
+    RegistrationState registration;
+
     @BeforeEach
-    void clockAtTheVectorsTime() {
+    void registeredAtTheVectorsTime() {
         clock.set(Instant.ofEpochMilli(TYPICAL.timestamp()));
+        // The vectors' first member: lease token A, id m-3 (the receiverId of their deliveries).
+        registration.registered(Deliveries.registration());
     }
 
     @Test
@@ -83,8 +95,32 @@ class SignedDeliveryTests {
     }
 
     @Test
-    void receive_signedWithAnotherToken_refused() {
+    void receive_deliveryForTheMemberWithAnotherLeaseToken_refused() {
+        // The same delivery signed for another member (lease token B): captured on the way to it and replayed here.
         assertRefused(post(OTHER_TOKEN.body(), OTHER_TOKEN.timestamp(), OTHER_TOKEN.signature()));
+    }
+
+    @Test
+    void receive_forgedByAMemberHoldingTheClusterToken_refused() {
+        // Every member holds the cluster token; a delivery "from rank 0" keyed with it, or with the forger's own
+        // lease token, is not this member's signature.
+        String id = uniqueId();
+        String body = Deliveries.aDelivery(id);
+        long now = clock.millis();
+
+        assertRefused(post(body, now, DeliverySignature.withKey(java.util.Arrays.copyOf(
+                CLUSTER_TOKEN.getBytes(java.nio.charset.StandardCharsets.UTF_8), DeliverySignature.KEY_LENGTH)).sign(now, body)));
+        assertRefused(post(body, now, DeliverySignature.forLeaseToken(CLUSTER_TOKEN).sign(now, body)));
+        assertRefused(post(body, now, DeliverySignature.forLeaseToken("the-forgers-own-lease-token").sign(now, body)));
+        assertThat(executed.newestFirst()).noneMatch(c -> c.commandId().equals(id));
+    }
+
+    @Test
+    void receive_validlySignedForThisMemberButAddressedToAnother_refusedAsMisaddressed() {
+        String body = Deliveries.aDelivery(Deliveries.REFUSED_ID, 0, "m-4", 2, Deliveries.EXPIRES_AT);
+
+        assertProblem(post(body, clock.millis(), sign(body, clock.millis())), ProblemType.MISADDRESSED);
+        assertThat(executed.newestFirst()).noneMatch(c -> c.commandId().equals(Deliveries.REFUSED_ID));
     }
 
     @Test
@@ -165,7 +201,8 @@ class SignedDeliveryTests {
     void receive_refusedSignature_neverLogsTheSignatureOrToken(CapturedOutput output) {
         post(OTHER_TOKEN.body(), OTHER_TOKEN.timestamp(), OTHER_TOKEN.signature());
 
-        assertThat(output.getAll()).doesNotContain(OTHER_TOKEN.signature().substring(7)).doesNotContain("s3cret");
+        assertThat(output.getAll()).doesNotContain(OTHER_TOKEN.signature().substring(7))
+                .doesNotContain(Deliveries.LEASE_TOKEN).doesNotContain(OTHER_TOKEN.leaseToken());
     }
 
     private void assertRefused(MvcTestResult result) {
@@ -184,7 +221,7 @@ class SignedDeliveryTests {
     }
 
     private static String sign(String body, long timestamp) {
-        return new DeliverySignature("s3cret").sign(timestamp, body);
+        return Deliveries.sign(body, timestamp);
     }
 
     private static String uniqueId() {
@@ -192,14 +229,15 @@ class SignedDeliveryTests {
     }
 
     private static List<Vector> vectors() {
-        try (InputStream in = SignedDeliveryTests.class.getResourceAsStream("/delivery-signature.json")) {
+        try (InputStream in = SignedDeliveryTests.class.getResourceAsStream("/delivery-signature-v2.json")) {
             List<Vector> vectors = new ArrayList<>();
             for (JsonNode c : JsonMapper.builder().build().readTree(in).get("cases")) {
-                vectors.add(new Vector(c.get("note").asString(), c.get("token").asString(), c.get("timestamp").asLong(),
+                vectors.add(new Vector(c.get("note").asString(), c.get("leaseToken").asString(), c.get("timestamp").asLong(),
                         c.get("body").asString(), c.get("signature").asString()));
             }
             assertThat(vectors).hasSize(5);
-            assertThat(vectors.subList(0, 4)).extracting(Vector::token).containsExactly("s3cret", "s3cret", "another-token", "s3cret");
+            assertThat(vectors.subList(0, 4)).extracting(Vector::leaseToken).containsExactly(Deliveries.LEASE_TOKEN,
+                    Deliveries.LEASE_TOKEN, "Qm9yZWQtYnV0LXJhbmRvbS1sZWFzZS10b2tlbi1CQkI", Deliveries.LEASE_TOKEN);
             return vectors;
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -10,8 +10,11 @@ import dev.rankcluster.model.RankHeaders;
 import dev.rankcluster.model.RankedMember;
 import dev.rankcluster.server.events.CommandFannedOut;
 import dev.rankcluster.server.membership.CommandTargets;
+import dev.rankcluster.server.membership.DeliveryOutcome;
+import dev.rankcluster.server.membership.DeliveryTarget;
 import dev.rankcluster.server.membership.Membership;
 import dev.rankcluster.server.system.ProblemException;
+import dev.rankcluster.server.system.RankServerProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +29,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * Sends a member's command to every lower rank (or to its one target) at once and reports the outcome.
- * Everything that can be refused is refused before the first delivery leaves.
+ * Everything that can be refused is refused before the first delivery leaves. Every delivery expires
+ * {@code delivery-timeout − max-clock-skew} after it was issued: a member executes it only before then, so one
+ * reported {@code timed out} at the delivery timeout was not executed, unless only its answer was lost.
  */
 @Service
 class CommandFanout {
@@ -38,14 +43,16 @@ class CommandFanout {
     private final DeliveryClient deliveries;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final Duration deliveryLifetime;
 
     CommandFanout(Membership membership, CommandRateLimiter rateLimiter, DeliveryClient deliveries,
-                  ApplicationEventPublisher events, Clock clock) {
+                  ApplicationEventPublisher events, Clock clock, RankServerProperties properties) {
         this.membership = membership;
         this.rateLimiter = rateLimiter;
         this.deliveries = deliveries;
         this.events = events;
         this.clock = clock;
+        this.deliveryLifetime = properties.deliveryLifetime();
     }
 
     CommandReport send(String leaseToken, CommandRequest request) {
@@ -59,13 +66,15 @@ class CommandFanout {
         String commandId = UUID.randomUUID().toString();
         RankedMember sender = plan.sender();
         log.info("Command {} '{}' from {} rank {} to {} clients", commandId, request.command(), sender.address(),
-                sender.rank(), plan.targets().size());
+                sender.rank(), plan.deliveries().size());
         long started = System.nanoTime();
         Instant issuedAt = clock.instant();
-        List<CompletableFuture<DeliveryResult>> pending = new ArrayList<>(plan.targets().size());
-        for (RankedMember target : plan.targets()) {
+        Instant expiresAt = issuedAt.plus(deliveryLifetime);
+        List<CompletableFuture<DeliveryResult>> pending = new ArrayList<>(plan.deliveries().size());
+        for (DeliveryTarget target : plan.deliveries()) {
+            RankedMember receiver = target.member();
             pending.add(deliveries.deliver(target, new Delivery(commandId, request.command(), sender.id(),
-                    sender.address(), sender.rank(), target.rank(), plan.epoch(), issuedAt)));
+                    sender.address(), sender.rank(), receiver.id(), receiver.rank(), plan.epoch(), issuedAt, expiresAt)));
         }
         CommandReport report = report(commandId, plan, pending);
         events.publishEvent(new CommandFannedOut(CommandEvent.of(report, request.command(), sender.address()),
@@ -75,11 +84,12 @@ class CommandFanout {
 
     private CommandReport report(String commandId, CommandTargets plan, List<CompletableFuture<DeliveryResult>> pending) {
         List<FailedDelivery> failed = new ArrayList<>();
+        List<DeliveryOutcome> outcomes = new ArrayList<>(pending.size());
         int delivered = 0;
         for (CompletableFuture<DeliveryResult> future : pending) {
             DeliveryResult result = future.join();
             RankedMember target = result.target();
-            membership.recordDelivery(target.id(), result.isDelivered());
+            outcomes.add(new DeliveryOutcome(target.id(), result.isDelivered()));
             if (result.isDelivered()) {
                 delivered++;
             } else {
@@ -87,7 +97,10 @@ class CommandFanout {
                 failed.add(new FailedDelivery(target.id(), target.address(), result.reason()));
             }
         }
-        return new CommandReport(commandId, plan.sender().rank(), plan.epoch(), plan.targets().size(), delivered, failed);
+        if (!outcomes.isEmpty()) {
+            membership.recordDeliveries(outcomes);
+        }
+        return new CommandReport(commandId, plan.sender().rank(), plan.epoch(), pending.size(), delivered, failed);
     }
 
     private static void validate(CommandRequest request) {

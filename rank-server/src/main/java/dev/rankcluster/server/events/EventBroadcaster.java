@@ -26,13 +26,16 @@ class EventBroadcaster implements SmartLifecycle {
 
     static final int HISTORY = 1000;
 
+    private final Membership membership;
     private final Object lock = new Object();
     private final ConcurrentSkipListMap<Long, RankingChanged> history = new ConcurrentSkipListMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final RankingFrames frames = new RankingFrames();
     private volatile RankingChanged latest;
     private volatile boolean running;
 
     EventBroadcaster(Membership membership) {
+        this.membership = membership;
         RankingSnapshot snapshot = startingRanking(membership);
         this.latest = new RankingChanged(snapshot.epoch(), ChangeReason.SNAPSHOT, null, snapshot);
     }
@@ -47,6 +50,7 @@ class EventBroadcaster implements SmartLifecycle {
     }
 
     SseEmitter subscribe(String lastEventId) {
+        catchUpWith(startingRanking(membership));
         Subscriber subscriber;
         synchronized (lock) {
             RankingChanged current = latest;
@@ -58,6 +62,16 @@ class EventBroadcaster implements SmartLifecycle {
         }
         subscriber.start();
         return subscriber.emitter();
+    }
+
+    /**
+     * A shared store may be ahead of the changes this server has heard of (just after a start, say, while other
+     * servers change the ranking): a new watcher then starts from the store's ranking, not from an older one.
+     */
+    private void catchUpWith(RankingSnapshot current) {
+        if (current.epoch() > latest.epoch()) {
+            on(new RankingChanged(current.epoch(), ChangeReason.SNAPSHOT, null, current));
+        }
     }
 
     @EventListener
@@ -83,6 +97,10 @@ class EventBroadcaster implements SmartLifecycle {
     @EventListener
     void on(CommandFannedOut fannedOut) {
         subscribers.forEach(subscriber -> subscriber.offer(fannedOut.command()));
+    }
+
+    RankingFrames frames() {
+        return frames;
     }
 
     /** The latest change. */

@@ -1,8 +1,6 @@
 package dev.rankcluster.server.events;
 
-import dev.rankcluster.model.ChangeReason;
 import dev.rankcluster.model.CommandEvent;
-import dev.rankcluster.model.RankingEvent;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -111,7 +109,7 @@ final class Subscriber {
             if (next == null) {
                 sendSnapshot(latest);
             } else {
-                send(next, next.reason().wireName(), next.address());
+                send(next, broadcaster.frames().change(next));
             }
             sent = true;
         }
@@ -123,13 +121,12 @@ final class Subscriber {
     }
 
     private void sendSnapshot(RankingChanged change) throws IOException {
-        send(change, ChangeReason.SNAPSHOT.wireName(), null);
+        send(change, broadcaster.frames().snapshot(change));
     }
 
-    private void send(RankingChanged change, String reason, String address) throws IOException {
-        RankingEvent event = new RankingEvent(change.epoch(), reason, address, change.ranking().members());
+    private void send(RankingChanged change, String data) throws IOException {
         emitter.send(SseEmitter.event().name("ranking").id(Long.toString(change.epoch()))
-                .data(event, MediaType.APPLICATION_JSON));
+                .data(data, MediaType.APPLICATION_JSON));
         cursor = change.epoch();
     }
 }

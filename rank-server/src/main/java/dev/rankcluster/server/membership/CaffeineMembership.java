@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rankcluster.model.ChangeReason;
+import dev.rankcluster.model.DeliverySignature;
 import dev.rankcluster.model.LeaseRenewal;
 import dev.rankcluster.model.MemberDetails;
 import dev.rankcluster.model.RankedMember;
@@ -14,6 +15,7 @@ import dev.rankcluster.server.system.RankServerProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,9 +30,9 @@ import org.springframework.context.ApplicationEventPublisher;
 /**
  * The in-memory membership: leases in a Caffeine cache, the ranking in an immutable order-statistic tree.
  * <p>
- * One lock guards every change of the ranking together with its epoch bump and its event, so one epoch is
- * one consistent ranking and events come out in epoch order. Reads take no lock: they use the current
- * immutable snapshot. Caffeine never calls back into this lock: its eviction listener only queues the id,
+ * One lock guards every change of the ranking together with its epoch bump, so one epoch is one consistent
+ * ranking; the change's event is queued under the lock and published after it, in epoch order. Reads take no
+ * lock: they use the current immutable snapshot. Caffeine never calls back into this lock: its eviction listener only queues the id,
  * and {@link #expireLapsedLeases()} re-checks each queued id under the lock.
  */
 public final class CaffeineMembership implements Membership {
@@ -45,6 +47,9 @@ public final class CaffeineMembership implements Membership {
     private final Queue<String> lapsed = new ConcurrentLinkedQueue<>();
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** Changes committed under the lock whose events are not out yet, in epoch order. */
+    private final Queue<RankingChanged> unpublished = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock publishing = new ReentrantLock();
     /** Written under the lock only; read freely. */
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     /** Guarded by the lock. */
@@ -81,14 +86,17 @@ public final class CaffeineMembership implements Membership {
     @Override
     public RegistrationOutcome register(String address) {
         String token = LeaseTokens.newToken();
+        byte[] deliveryKey = DeliverySignature.deliveryKey(token);
         lock.lock();
         try {
             String existingId = idByAddress.get(address);
             if (existingId != null) {
                 Entry existing = byId.get(existingId);
                 if (leases.getIfPresent(existingId) != null) {
-                    // The latest registrant of an address owns its lease: the old token stops working.
+                    // The latest registrant of an address owns its lease: the old token stops working, and so
+                    // does its delivery key.
                     writeLeaseLocked(existingId, Lease.of(token));
+                    existing.deliveryKey = deliveryKey;
                     return new RegistrationOutcome(registration(existing.member, token), false);
                 }
                 removeLocked(existing, ChangeReason.EXPIRED);
@@ -98,13 +106,13 @@ public final class CaffeineMembership implements Membership {
             }
             Member member = new Member(UUID.randomUUID().toString(), address,
                     clock.instant().truncatedTo(ChronoUnit.MILLIS), nextSequence++);
-            byId.put(member.id(), new Entry(member));
+            byId.put(member.id(), new Entry(member, deliveryKey));
             idByAddress.put(address, member.id());
             leases.put(member.id(), Lease.of(token));
             publishLocked(current.tree().with(member), ChangeReason.JOINED, address);
             return new RegistrationOutcome(registration(member, token), true);
         } finally {
-            lock.unlock();
+            unlockAndPublish();
         }
     }
 
@@ -117,7 +125,7 @@ public final class CaffeineMembership implements Membership {
             entry = authenticatedLocked(id, presented);
             writeLeaseLocked(id, presented);
         } finally {
-            lock.unlock();
+            unlockAndPublish();
         }
         TreeSnapshot snapshot = current;
         int rank = snapshot.tree().rankOf(entry.member.sequence());
@@ -134,7 +142,7 @@ public final class CaffeineMembership implements Membership {
         try {
             removeLocked(authenticatedLocked(id, presented), ChangeReason.LEFT);
         } finally {
-            lock.unlock();
+            unlockAndPublish();
         }
     }
 
@@ -144,7 +152,7 @@ public final class CaffeineMembership implements Membership {
         try {
             removeLocked(existing(id), ChangeReason.REMOVED);
         } finally {
-            lock.unlock();
+            unlockAndPublish();
         }
     }
 
@@ -156,7 +164,7 @@ public final class CaffeineMembership implements Membership {
         try {
             sender = authenticatedLocked(senderId, presented);
         } finally {
-            lock.unlock();
+            unlockAndPublish();
         }
         TreeSnapshot snapshot = current;
         int senderRank = snapshot.tree().rankOf(sender.member.sequence());
@@ -165,7 +173,15 @@ public final class CaffeineMembership implements Membership {
         }
         RankedMember rankedSender = ranked(sender.member, senderRank);
         if (targetId == null) {
-            return new CommandTargets(rankedSender, snapshot.epoch(), snapshot.members(senderRank + 1, snapshot.size()));
+            List<RankedMember> lower = snapshot.members(senderRank + 1, snapshot.size());
+            List<DeliveryTarget> targets = new ArrayList<>(lower.size());
+            for (RankedMember member : lower) {
+                Entry entry = byId.get(member.id());
+                if (entry != null) { // else removed since the snapshot: it gets nothing
+                    targets.add(new DeliveryTarget(member, entry.deliveryKey));
+                }
+            }
+            return new CommandTargets(rankedSender, snapshot.epoch(), targets);
         }
         Entry target = byId.get(targetId);
         int targetRank = target == null ? -1 : snapshot.tree().rankOf(target.member.sequence());
@@ -175,11 +191,16 @@ public final class CaffeineMembership implements Membership {
         if (targetRank <= senderRank) {
             throw MembershipProblems.rankViolation(targetRank, senderRank);
         }
-        return new CommandTargets(rankedSender, snapshot.epoch(), List.of(ranked(target.member, targetRank)));
+        return new CommandTargets(rankedSender, snapshot.epoch(),
+                List.of(new DeliveryTarget(ranked(target.member, targetRank), target.deliveryKey)));
     }
 
     @Override
-    public void recordDelivery(String memberId, boolean delivered) {
+    public void recordDeliveries(List<DeliveryOutcome> outcomes) {
+        outcomes.forEach(outcome -> record(outcome.memberId(), outcome.delivered()));
+    }
+
+    private void record(String memberId, boolean delivered) {
         Entry entry = byId.get(memberId);
         if (entry == null) {
             return;
@@ -195,7 +216,7 @@ public final class CaffeineMembership implements Membership {
                     removeLocked(entry, ChangeReason.UNREACHABLE);
                 }
             } finally {
-                lock.unlock();
+                unlockAndPublish();
             }
         }
     }
@@ -234,7 +255,7 @@ public final class CaffeineMembership implements Membership {
         try {
             Map.copyOf(leases.asMap()).forEach((id, lease) -> writeLeaseLocked(id, lease.renewed()));
         } finally {
-            lock.unlock();
+            unlockAndPublish();
         }
     }
 
@@ -257,7 +278,7 @@ public final class CaffeineMembership implements Membership {
                 removeLocked(entry, ChangeReason.EXPIRED);
             }
         } finally {
-            lock.unlock();
+            unlockAndPublish();
         }
     }
 
@@ -290,10 +311,34 @@ public final class CaffeineMembership implements Membership {
         publishLocked(current.tree().without(member.sequence()), reason, member.address());
     }
 
+    /** Commits a change; its event goes out once the lock is released ({@link #unlockAndPublish()}). */
     private void publishLocked(RankTree changed, ChangeReason reason, String address) {
         TreeSnapshot next = current.next(changed);
         current = next;
-        events.publishEvent(new RankingChanged(next.epoch(), reason, address, next));
+        unpublished.add(new RankingChanged(next.epoch(), reason, address, next));
+    }
+
+    private void unlockAndPublish() {
+        lock.unlock();
+        publishPending();
+    }
+
+    /**
+     * Publishes the committed changes' events in epoch order, outside the membership lock, so that a slow
+     * listener (the console, a stream) holds up no registration or heartbeat. One thread at a time publishes;
+     * a thread that finds another publishing leaves its event to it, and the publisher looks again after it lets
+     * go, so no event is stranded.
+     */
+    private void publishPending() {
+        while (!unpublished.isEmpty() && publishing.tryLock()) {
+            try {
+                for (RankingChanged change = unpublished.poll(); change != null; change = unpublished.poll()) {
+                    events.publishEvent(change);
+                }
+            } finally {
+                publishing.unlock();
+            }
+        }
     }
 
     private Registration registration(Member member, String token) {
@@ -309,9 +354,12 @@ public final class CaffeineMembership implements Membership {
     private static final class Entry {
         final Member member;
         final AtomicInteger failedDeliveries = new AtomicInteger();
+        /** Of the latest registration of the member's address; written under the lock. */
+        volatile byte[] deliveryKey;
 
-        Entry(Member member) {
+        Entry(Member member, byte[] deliveryKey) {
             this.member = member;
+            this.deliveryKey = deliveryKey;
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.rankcluster.server.membership;
 
 import dev.rankcluster.model.LeaseRenewal;
 import dev.rankcluster.model.MemberDetails;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,8 +28,15 @@ public interface Membership {
     /** Authenticates the sender and lists the targets of its command: every lower rank, or the one target. */
     CommandTargets commandTargets(String senderId, String leaseToken, String targetId);
 
-    /** Counts consecutive failed deliveries; the member that reaches the limit is removed as unreachable. */
-    void recordDelivery(String memberId, boolean delivered);
+    /**
+     * Counts consecutive failed deliveries, for all of a fan-out's outcomes at once; a member that reaches the
+     * limit is removed as unreachable. Unknown members are ignored.
+     */
+    void recordDeliveries(List<DeliveryOutcome> outcomes);
+
+    default void recordDelivery(String memberId, boolean delivered) {
+        recordDeliveries(List.of(new DeliveryOutcome(memberId, delivered)));
+    }
 
     Optional<MemberDetails> find(String id);
 

@@ -13,7 +13,11 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param maxMembers           members beyond this are refused with {@code 503 cluster-full}
  * @param leaseTtl             a member that does not renew its lease for this long is removed
- * @param deliveryTimeout      bound of one delivery of a command to one member
+ * @param deliveryTimeout      bound of one delivery of a command to one member: without an answer by then it is
+ *                             reported {@code timed out} and its connection closed
+ * @param maxClockSkew         how far members' clocks may be from the server's: a delivery expires (members refuse
+ *                             to execute it) this long before the server's delivery timeout
+ * @param maxConcurrentDeliveries deliveries in flight at once, across all commands; more wait, within their timeout
  * @param maxFailedDeliveries  consecutive failed deliveries after which a member is removed as unreachable
  * @param maxCommandsPerSecond commands one member may send per second
  * @param trustAdvertisedHost  whether a registration's {@code host} replaces the address the request came from
@@ -27,6 +31,8 @@ public record RankServerProperties(
         @DefaultValue("10000") @Positive int maxMembers,
         @DefaultValue("10s") @NotNull @DurationMin(millis = 100) Duration leaseTtl,
         @DefaultValue("2s") @NotNull @DurationMin(millis = 1) Duration deliveryTimeout,
+        @DefaultValue("500ms") @NotNull @DurationMin(millis = 0) Duration maxClockSkew,
+        @DefaultValue("512") @Positive int maxConcurrentDeliveries,
         @DefaultValue("3") @Positive int maxFailedDeliveries,
         @DefaultValue("5") @Positive int maxCommandsPerSecond,
         @DefaultValue("false") boolean trustAdvertisedHost,
@@ -39,12 +45,23 @@ public record RankServerProperties(
         if (adminToken != null && adminToken.isBlank()) {
             adminToken = null;
         }
+        if (deliveryTimeout != null && maxClockSkew != null && maxClockSkew.compareTo(deliveryTimeout) >= 0) {
+            throw new IllegalArgumentException(("rank.server.max-clock-skew (%s) must be shorter than "
+                    + "rank.server.delivery-timeout (%s): every delivery would expire before it is sent")
+                    .formatted(maxClockSkew, deliveryTimeout));
+        }
+    }
+
+    /** How long a delivery may be executed after it was issued: {@code delivery-timeout − max-clock-skew}. */
+    public Duration deliveryLifetime() {
+        return deliveryTimeout.minus(maxClockSkew);
     }
 
     @Override
     public String toString() {
-        return "RankServerProperties[maxMembers=%d, leaseTtl=%s, deliveryTimeout=%s, maxFailedDeliveries=%d, "
-                .formatted(maxMembers, leaseTtl, deliveryTimeout, maxFailedDeliveries)
+        return "RankServerProperties[maxMembers=%d, leaseTtl=%s, deliveryTimeout=%s, maxClockSkew=%s, "
+                .formatted(maxMembers, leaseTtl, deliveryTimeout, maxClockSkew)
+                + "maxConcurrentDeliveries=%d, maxFailedDeliveries=%d, ".formatted(maxConcurrentDeliveries, maxFailedDeliveries)
                 + "maxCommandsPerSecond=%d, trustAdvertisedHost=%s, adminToken=%s, store=%s]"
                 .formatted(maxCommandsPerSecond, trustAdvertisedHost, adminToken == null ? "unset" : "set", store);
     }

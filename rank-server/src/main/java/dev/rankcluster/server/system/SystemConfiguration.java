@@ -62,7 +62,7 @@ class SystemConfiguration {
     void warnAboutOpenAccess() {
         if (cluster.clusterToken().isEmpty()) {
             log.warn("rank.cluster.token (RANK_CLUSTER_TOKEN) is not set: the cluster runs open, anyone who reaches "
-                    + "this server can register, and deliveries to clients are not signed");
+                    + "this server can register (deliveries are still signed for each member)");
         }
         if (server.adminToken() == null) {
             log.info("rank.server.admin-token is not set: operators cannot remove members");

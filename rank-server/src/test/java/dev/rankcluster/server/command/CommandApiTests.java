@@ -11,8 +11,11 @@ import dev.rankcluster.server.support.Receiver;
 import dev.rankcluster.server.support.ServerHttp.Response;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
         "rank.server.admin-token=" + RankServerTestBase.ADMIN_TOKEN,
         "rank.cluster.token=" + CommandApiTests.CLUSTER_TOKEN,
         "rank.server.delivery-timeout=500ms",
+        "rank.server.max-clock-skew=100ms",
         "rank.server.max-failed-deliveries=2"})
 @ExtendWith(OutputCaptureExtension.class)
 class CommandApiTests extends RankServerTestBase {
@@ -81,7 +85,7 @@ class CommandApiTests extends RankServerTestBase {
             Receiver c = receiver();
             JsonNode sender = join(a);
             JsonNode second = join(b);
-            join(c);
+            JsonNode third = join(c);
             long epoch = epoch();
 
             Response response = command(sender, "flush-cache");
@@ -104,13 +108,21 @@ class CommandApiTests extends RankServerTestBase {
             assertThat(body.path("senderId").asString()).isEqualTo(id(sender));
             assertThat(body.path("senderAddress").asString()).isEqualTo("127.0.0.1:" + a.port());
             assertThat(body.path("senderRank").asInt()).isZero();
+            assertThat(body.path("receiverId").asString()).isEqualTo(id(second));
             assertThat(body.path("receiverRank").asInt()).isEqualTo(1);
-            assertThat(JSON.readTree(c.received().get(0).body()).path("receiverRank").asInt()).isEqualTo(2);
+            JsonNode toThird = JSON.readTree(c.received().get(0).body());
+            assertThat(toThird.path("receiverId").asString()).isEqualTo(id(third));
+            assertThat(toThird.path("receiverRank").asInt()).isEqualTo(2);
             assertThat(body.path("epoch").asLong()).isEqualTo(epoch);
-            assertThat(body.path("issuedAt").asString()).isNotBlank();
+            Instant issuedAt = Instant.parse(body.path("issuedAt").asString());
+            assertThat(Instant.parse(body.path("expiresAt").asString()))
+                    .as("expiresAt = issuedAt + delivery-timeout - max-clock-skew").isEqualTo(issuedAt.plusMillis(400));
             long timestamp = Long.parseLong(delivery.header("X-Rank-Timestamp"));
-            assertThat(new DeliverySignature(CLUSTER_TOKEN).matches(timestamp,
-                    delivery.body().getBytes(StandardCharsets.UTF_8), delivery.header("X-Rank-Signature"))).isTrue();
+            byte[] signed = delivery.body().getBytes(StandardCharsets.UTF_8);
+            assertThat(DeliverySignature.forLeaseToken(second.path("leaseToken").asString()).matches(timestamp, signed,
+                    delivery.header("X-Rank-Signature"))).as("signed with the receiver's own key").isTrue();
+            assertThat(DeliverySignature.forLeaseToken(third.path("leaseToken").asString()).matches(timestamp, signed,
+                    delivery.header("X-Rank-Signature"))).as("no other member's key fits").isFalse();
             assertThat(DeliverySignature.isFresh(timestamp, System.currentTimeMillis())).isTrue();
 
             assertThat(output).contains("Command %s 'flush-cache' from 127.0.0.1:%d rank 0 to 2 clients"
@@ -348,5 +360,43 @@ class CommandApiTests extends RankServerTestBase {
                 .contains("rank_members ", "rank_registrations_total", "rank_removals_total{reason=\"removed\"}",
                         "rank_commands_total", "rank_deliveries_total{outcome=\"delivered\"}",
                         "rank_fanout_seconds_count"));
+    }
+
+    @Test
+    void prometheus_afterACommand_countsEachRegistrationRemovalCommandAndDeliveryOnce() {
+        Map<String, Double> before = meters();
+        JsonNode sender = join(receiver());
+        JsonNode reached = join(receiver());
+        join(receiver().answering(delivery -> 500));
+        command(sender, "measure");
+        http.delete("/api/v1/members/" + id(reached), "Authorization", "Bearer " + ADMIN_TOKEN);
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Map<String, Double> after = meters();
+            assertThat(after.get("rank_members")).isEqualTo(before.get("rank_members") + 2);
+            assertThat(delta(before, after, "rank_registrations_total")).isEqualTo(3);
+            assertThat(delta(before, after, "rank_removals_total{reason=\"removed\"}")).isEqualTo(1);
+            assertThat(delta(before, after, "rank_commands_total")).isEqualTo(1);
+            assertThat(delta(before, after, "rank_deliveries_total{outcome=\"delivered\"}")).isEqualTo(1);
+            assertThat(delta(before, after, "rank_deliveries_total{outcome=\"failed\"}")).isEqualTo(1);
+            assertThat(delta(before, after, "rank_fanout_seconds_count")).isEqualTo(1);
+        });
+    }
+
+    /** Every sample of {@code /actuator/prometheus}, by name and labels. */
+    Map<String, Double> meters() {
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : http.get("/actuator/prometheus").body().split("\n")) {
+            int space = line.lastIndexOf(' ');
+            if (!line.startsWith("#") && space > 0) {
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return samples;
+    }
+
+    static double delta(Map<String, Double> before, Map<String, Double> after, String sample) {
+        assertThat(after).as("meters").containsKey(sample);
+        return after.get(sample) - before.getOrDefault(sample, 0.0);
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rankcluster.model.Delivery;
 import dev.rankcluster.model.DeliverySignature;
 import dev.rankcluster.model.RankedMember;
-import dev.rankcluster.server.system.ClusterProperties;
+import dev.rankcluster.server.membership.DeliveryTarget;
 import dev.rankcluster.server.system.RankServerProperties;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,12 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class DeliveryClientTests {
 
-    static final String TOKEN = "transport-test-token";
+    static final String LEASE_TOKEN = "transport-test-lease-token";
     static final Duration TIMEOUT = Duration.ofMillis(500);
 
-    final DeliveryClient client = new DeliveryClient(
-            new RankServerProperties(100, Duration.ofSeconds(10), TIMEOUT, 3, 5, false, null, RankServerProperties.Store.MEMORY),
-            new ClusterProperties(TOKEN), JsonMapper.builder().build(), Clock.systemUTC());
+    final DeliveryClient client = client(100);
     final List<ScriptedMember> members = new ArrayList<>();
 
     @AfterEach
@@ -64,7 +64,7 @@ class DeliveryClientTests {
         deliver(member, "signed");
 
         ScriptedMember.Request request = member.requests().getFirst();
-        assertThat(new DeliverySignature(TOKEN).matches(Long.parseLong(request.header("X-Rank-Timestamp")),
+        assertThat(DeliverySignature.forLeaseToken(LEASE_TOKEN).matches(Long.parseLong(request.header("X-Rank-Timestamp")),
                 request.body().getBytes(StandardCharsets.UTF_8), request.header("X-Rank-Signature"))).isTrue();
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
         assertThat(request.header("Host")).isEqualTo("127.0.0.1:" + member.port());
@@ -123,6 +123,43 @@ class DeliveryClientTests {
     }
 
     @Test
+    void deliver_memberDripsItsAnswer_connectionClosedAtTheDeadline() {
+        ScriptedMember member = member(Answer.DRIP);
+
+        long started = System.nanoTime();
+        DeliveryResult result = deliver(member, "drip");
+
+        assertThat(result.reason()).isEqualTo("timed out after 500 ms");
+        // Not only the report: the server lets go of the socket at the deadline, though the member keeps talking.
+        Duration closedAfter = Duration.ofNanos(member.awaitClosedConnection() - started);
+        assertThat(closedAfter).isGreaterThanOrEqualTo(TIMEOUT.minusMillis(50)).isLessThan(TIMEOUT.plusMillis(400));
+    }
+
+    @Test
+    void deliver_memberAnswersAProblem_reportNamesItsType() {
+        ScriptedMember member = member(Answer.EXPIRED_PROBLEM);
+
+        DeliveryResult result = deliver(member, "late");
+
+        assertThat(result.reason()).isEqualTo("HTTP 410 delivery-expired");
+    }
+
+    @Test
+    void deliver_moreThanTheBoundAtOnce_neverMoreConnectionsInFlight() {
+        try (DeliveryClient bounded = client(2)) {
+            ScriptedMember member = member(Answer.HANG);
+
+            List<CompletableFuture<DeliveryResult>> pending = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                pending.add(bounded.deliver(target("127.0.0.1:" + member.port()), delivery("bounded-" + i)));
+            }
+
+            assertThat(pending).allSatisfy(result -> assertThat(result.join().reason()).isEqualTo("timed out after 500 ms"));
+            assertThat(member.peakOpenConnections()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void deliver_memberAnswersGarbage_failedAndNothingKept() {
         ScriptedMember member = member(Answer.GARBAGE);
 
@@ -130,8 +167,10 @@ class DeliveryClientTests {
         deliver(member, "second");
 
         assertThat(first.isDelivered()).isFalse();
-        assertThat(first.reason()).startsWith("I/O error: ");
-        assertThat(member.connections()).isEqualTo(2);
+        assertThat(first.reason()).startsWith("I/O error: ").endsWith("failed to respond");
+        // Garbage reads like a connection closed before any answer: each delivery is sent once more, on a new
+        // connection, and no connection that answered garbage is used again.
+        assertThat(member.connections()).isEqualTo(4);
     }
 
     @Test
@@ -163,12 +202,21 @@ class DeliveryClientTests {
         return member;
     }
 
-    static RankedMember target(String address) {
-        return new RankedMember(1, "target-id", address, Instant.EPOCH);
+    static DeliveryClient client(int maxConcurrentDeliveries) {
+        return new DeliveryClient(new RankServerProperties(100, Duration.ofSeconds(10), TIMEOUT, Duration.ofMillis(100),
+                maxConcurrentDeliveries, 3, 5, false, null, RankServerProperties.Store.MEMORY),
+                JsonMapper.builder().build(), Clock.systemUTC());
+    }
+
+    static DeliveryTarget target(String address) {
+        return new DeliveryTarget(new RankedMember(1, "target-id", address, Instant.EPOCH),
+                DeliverySignature.deliveryKey(LEASE_TOKEN));
     }
 
     static Delivery delivery(String command) {
-        return new Delivery("command-" + command, command, "sender-id", "127.0.0.1:1", 0, 1, 7L, Instant.now());
+        Instant now = Instant.now();
+        return new Delivery("command-" + command, command, "sender-id", "127.0.0.1:1", 0, "target-id", 1, 7L, now,
+                now.plus(TIMEOUT));
     }
 
     /** How a scripted member answers each request on a connection. */
@@ -179,6 +227,12 @@ class DeliveryClientTests {
         CHUNKED_OK("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n", false),
         UNAVAILABLE("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy", false),
         STATUS_LINE_ONLY("HTTP/1.1 200 OK\r\n", false),
+        /** The status line, then one header byte every 100 ms for as long as the connection lasts. */
+        DRIP("HTTP/1.1 200 OK\r\n", false),
+        /** Reads the request and never answers. */
+        HANG("", false),
+        EXPIRED_PROBLEM("HTTP/1.1 410 Gone\r\nContent-Type: application/problem+json\r\nContent-Length: 74\r\n\r\n"
+                + "{\"type\":\"https://rank-cluster.dev/problems/delivery-expired\",\"status\":410}", false),
         GARBAGE("SMTP ready\r\n\r\n", true);
 
         final String text;
@@ -205,6 +259,9 @@ class DeliveryClientTests {
         private final AtomicInteger connections = new AtomicInteger();
         private final List<Request> requests = new CopyOnWriteArrayList<>();
         private final List<Socket> open = new CopyOnWriteArrayList<>();
+        private final AtomicInteger openNow = new AtomicInteger();
+        private final AtomicInteger peakOpen = new AtomicInteger();
+        private final CompletableFuture<Long> firstClosedAt = new CompletableFuture<>();
 
         ScriptedMember(Answer answer) {
             this.answer = answer;
@@ -228,6 +285,15 @@ class DeliveryClientTests {
             return requests;
         }
 
+        int peakOpenConnections() {
+            return peakOpen.get();
+        }
+
+        /** {@link System#nanoTime()} when this member first found a connection closed by the other side. */
+        long awaitClosedConnection() {
+            return firstClosedAt.orTimeout(10, TimeUnit.SECONDS).join();
+        }
+
         private void accept() {
             while (!server.isClosed()) {
                 try {
@@ -242,18 +308,40 @@ class DeliveryClientTests {
         }
 
         private void serve(Socket socket) {
+            peakOpen.accumulateAndGet(openNow.incrementAndGet(), Math::max);
             try (socket; BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
                 OutputStream out = socket.getOutputStream();
                 for (Request request = read(in); request != null; request = read(in)) {
                     requests.add(request);
                     out.write(answer.text.getBytes(StandardCharsets.US_ASCII));
                     out.flush();
+                    if (answer == Answer.DRIP) {
+                        drip(out);
+                    }
                     if (answer.hangsUp) {
                         return;
                     }
                 }
+                firstClosedAt.complete(System.nanoTime());
             } catch (IOException gone) {
                 // the client closed the connection: this member is done with it
+                firstClosedAt.complete(System.nanoTime());
+            } finally {
+                openNow.decrementAndGet();
+            }
+        }
+
+        /** Writes a byte of a header every 100 ms until the write fails: the other side closed the connection. */
+        private static void drip(OutputStream out) throws IOException {
+            for (int i = 0; i < 600; i++) {
+                out.write('X');
+                out.flush();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
 

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class MemberAddressesTests {
 
     static MemberAddresses addresses(boolean trustAdvertisedHost) {
-        return new MemberAddresses(new RankServerProperties(10, Duration.ofSeconds(10), Duration.ofSeconds(2), 3, 5,
+        return new MemberAddresses(new RankServerProperties(10, Duration.ofSeconds(10), Duration.ofSeconds(2),
+                Duration.ofMillis(500), 512, 3, 5,
                 trustAdvertisedHost, null, RankServerProperties.Store.MEMORY));
     }
 

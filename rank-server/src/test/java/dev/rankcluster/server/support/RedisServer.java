@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -23,25 +25,60 @@ public final class RedisServer implements AutoCloseable {
     private static final Path BINARY = Path.of("/usr/bin/redis-server");
 
     private final int port;
+    private final List<String> extraArguments;
     private Process process;
 
-    private RedisServer(int port) {
+    private RedisServer(int port, List<String> extraArguments) {
         this.port = port;
+        this.extraArguments = extraArguments;
     }
 
     public static RedisServer startOnFreePort() {
+        return startOnFreePort(List.of());
+    }
+
+    /** A replica of {@code primary}: it copies everything the primary holds and then every change. */
+    public static RedisServer startReplicaOf(RedisServer primary) {
+        // A replica writes the copy it receives to disk: into a directory of its own, not the build's.
+        try {
+            return startOnFreePort(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port()),
+                    "--dir", Files.createTempDirectory("redis-replica-").toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static RedisServer startOnFreePort(List<String> extraArguments) {
         boolean installed = Files.isExecutable(BINARY);
         if (!installed && "true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new IllegalStateException(BINARY + " is missing: .ci/run installs the redis-server package");
         }
         Assumptions.assumeTrue(installed, BINARY + " is not installed (apt-get install redis-server): Redis tests skipped");
-        RedisServer server = new RedisServer(freePort());
+        RedisServer server = new RedisServer(freePort(), extraArguments);
         server.start();
         return server;
     }
 
     public int port() {
         return port;
+    }
+
+    /** Waits until this replica has copied its primary and follows it ({@code master_link_status:up}). */
+    public void awaitInSync() {
+        await("replica on " + port + " in sync").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> info("replication").contains("master_link_status:up"));
+    }
+
+    private String info(String section) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write(("INFO " + section + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] answer = new byte[8192];
+            int read = socket.getInputStream().read(answer);
+            return read < 0 ? "" : new String(answer, 0, read, StandardCharsets.US_ASCII);
+        } catch (IOException notYet) {
+            return "";
+        }
     }
 
     public String url() {
@@ -51,9 +88,10 @@ public final class RedisServer implements AutoCloseable {
     /** Starts the server (again) on its port, empty. */
     public synchronized void start() {
         try {
-            process = new ProcessBuilder(BINARY.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+            command.addAll(extraArguments);
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,7 +11,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 class StartupWarningTests {
 
     static RankServerProperties serverProperties() {
-        return new RankServerProperties(10_000, java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(2), 3, 5,
+        return new RankServerProperties(10_000, java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(2),
+                java.time.Duration.ofMillis(500), 512, 3, 5,
                 false, "admin", RankServerProperties.Store.MEMORY);
     }
 

@@ -4,16 +4,19 @@ import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.C
 import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.FIND;
 import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.RANKING;
 import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.REAP;
-import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.RECORD_DELIVERY;
+import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.RECORD_DELIVERIES;
 import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.REGISTER;
 import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.REMOVE;
 import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.RENEW;
 
+import dev.rankcluster.model.DeliverySignature;
 import dev.rankcluster.model.LeaseRenewal;
 import dev.rankcluster.model.MemberDetails;
 import dev.rankcluster.model.RankedMember;
 import dev.rankcluster.model.Registration;
 import dev.rankcluster.server.membership.CommandTargets;
+import dev.rankcluster.server.membership.DeliveryOutcome;
+import dev.rankcluster.server.membership.DeliveryTarget;
 import dev.rankcluster.server.membership.LeaseTokens;
 import dev.rankcluster.server.membership.Membership;
 import dev.rankcluster.server.membership.MembershipProblems;
@@ -48,6 +51,7 @@ public final class RedisMembership implements Membership {
     static final int SWEEP_LIMIT = 1000;
 
     private static final Logger log = LoggerFactory.getLogger(RedisMembership.class);
+    private static final HexFormat HEX = HexFormat.of();
 
     private final MembershipScripts scripts;
     private final RankingFeed feed;
@@ -72,8 +76,8 @@ public final class RedisMembership implements Membership {
     @Override
     public RegistrationOutcome register(String address) {
         String token = LeaseTokens.newToken();
-        Reply reply = scripts.run(REGISTER, address, UUID.randomUUID(), hash(token), leaseTtlMs, maxMembers,
-                clock.millis(), pauseThresholdMs);
+        Reply reply = scripts.runChange(REGISTER, address, UUID.randomUUID(), hash(token), leaseTtlMs, maxMembers,
+                clock.millis(), pauseThresholdMs, HEX.formatHex(DeliverySignature.deliveryKey(token)));
         if (reply.status().equals("full")) {
             throw MembershipProblems.clusterFull(maxMembers);
         }
@@ -90,12 +94,12 @@ public final class RedisMembership implements Membership {
 
     @Override
     public void leave(String id, String leaseToken) {
-        authenticated(id, scripts.run(REMOVE, id, "member", hash(leaseToken), pauseThresholdMs));
+        authenticated(id, scripts.runChange(REMOVE, id, "member", hash(leaseToken), pauseThresholdMs));
     }
 
     @Override
     public void remove(String id) {
-        authenticated(id, scripts.run(REMOVE, id, "operator", "", pauseThresholdMs));
+        authenticated(id, scripts.runChange(REMOVE, id, "operator", "", pauseThresholdMs));
     }
 
     @Override
@@ -111,16 +115,25 @@ public final class RedisMembership implements Membership {
         }
         int senderRank = (int) reply.number(2);
         int firstTargetRank = (int) reply.number(4);
-        List<RankedMember> targets = new ArrayList<>(reply.size() - 5);
-        for (int i = 5; i < reply.size(); i++) {
-            targets.add(StoredMembers.ranked(reply.text(i), firstTargetRank + i - 5));
+        List<DeliveryTarget> targets = new ArrayList<>((reply.size() - 5) / 2);
+        for (int i = 5; i + 1 < reply.size(); i += 2) {
+            RankedMember target = StoredMembers.ranked(reply.text(i), firstTargetRank + (i - 5) / 2);
+            targets.add(new DeliveryTarget(target, HEX.parseHex(reply.text(i + 1))));
         }
         return new CommandTargets(StoredMembers.ranked(reply.text(3), senderRank), reply.number(1), targets);
     }
 
+    /** One round trip for the whole fan-out. */
     @Override
-    public void recordDelivery(String memberId, boolean delivered) {
-        scripts.run(RECORD_DELIVERY, memberId, delivered ? "delivered" : "failed", maxFailedDeliveries);
+    public void recordDeliveries(List<DeliveryOutcome> outcomes) {
+        Object[] args = new Object[1 + 2 * outcomes.size()];
+        args[0] = maxFailedDeliveries;
+        int i = 1;
+        for (DeliveryOutcome outcome : outcomes) {
+            args[i++] = outcome.memberId();
+            args[i++] = outcome.delivered() ? "delivered" : "failed";
+        }
+        scripts.run(RECORD_DELIVERIES, args);
     }
 
     @Override
@@ -183,6 +196,6 @@ public final class RedisMembership implements Membership {
 
     /** Only the digest goes to Redis; a missing token has none, so it matches no lease. */
     private static String hash(String leaseToken) {
-        return leaseToken == null ? "" : HexFormat.of().formatHex(LeaseTokens.hash(leaseToken));
+        return leaseToken == null ? "" : HEX.formatHex(LeaseTokens.hash(leaseToken));
     }
 }

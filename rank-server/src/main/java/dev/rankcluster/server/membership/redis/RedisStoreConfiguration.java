@@ -24,8 +24,13 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 class RedisStoreConfiguration {
 
     @Bean
-    MembershipScripts membershipScripts(StringRedisTemplate redis) {
-        return new MembershipScripts(redis);
+    ReplicaAcknowledgedWrites replicaAcknowledgedWrites(RedisConnectionFactory redis, RedisStoreProperties properties) {
+        return new ReplicaAcknowledgedWrites(redis, properties.minReplicasAcknowledged(), properties.replicaAckTimeout());
+    }
+
+    @Bean
+    MembershipScripts membershipScripts(StringRedisTemplate redis, ReplicaAcknowledgedWrites acknowledgedWrites) {
+        return new MembershipScripts(redis, acknowledgedWrites);
     }
 
     @Bean

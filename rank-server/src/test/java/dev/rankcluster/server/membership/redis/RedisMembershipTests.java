@@ -109,7 +109,7 @@ class RedisMembershipTests extends MembershipContractTests {
     /** One rank server's store, wired as {@link RedisStoreConfiguration} wires it, after its first sweep. */
     RedisMembership server(int maxMembers, RecordedEvents publishedTo) {
         RedisStoreConfiguration wiring = new RedisStoreConfiguration();
-        MembershipScripts scripts = wiring.membershipScripts(template);
+        MembershipScripts scripts = wiring.membershipScripts(template, ReplicaAcknowledgedWrites.NONE);
         RankingFeed feed = wiring.rankingFeed(scripts, publishedTo, PauseAwareTicker.system());
         feeds.add(feed);
         RankingSubscription subscription = wiring.rankingSubscription(connections, feed);
@@ -239,6 +239,43 @@ class RedisMembershipTests extends MembershipContractTests {
     class Outages {
 
         @Test
+        void register_scriptFailsOnRedis_internalErrorLoggedAsAScriptFailureNothingChanged(CapturedOutput output) {
+            join("10.0.0.1:8080");
+            long epoch = membership.snapshot().epoch();
+            template.opsForValue().set("rank:epoch", "not-a-number"); // INCR in the script fails: Redis answers ERR
+
+            assertThatThrownBy(() -> membership.register("10.0.0.2:8080"))
+                    .isInstanceOfSatisfying(ProblemException.class, problem -> {
+                        assertThat(problem.type()).isEqualTo(ProblemType.INTERNAL_ERROR);
+                        assertThat(problem.getBody().getDetail()).contains("failed a step").doesNotContain("ERR");
+                    });
+            assertThat(output).contains("Redis failed the membership script redis/register.lua: ERR");
+            template.opsForValue().set("rank:epoch", Long.toString(epoch));
+            assertThat(addressesByRank()).containsExactly("10.0.0.1:8080");
+        }
+
+        @Test
+        void register_redisDoesNotAnswer_serviceUnavailableLoggedAsAnOutage(CapturedOutput output) {
+            RedisServer gone = RedisServer.startOnFreePort();
+            gone.stop();
+            var goneConnections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", gone.port()));
+            goneConnections.afterPropertiesSet();
+            goneConnections.start();
+            try {
+                MembershipScripts scripts = new RedisStoreConfiguration().membershipScripts(
+                        new StringRedisTemplate(goneConnections), ReplicaAcknowledgedWrites.NONE);
+                RedisMembership server = new RedisMembership(scripts, null, null, 5, TTL, MAX_FAILED_DELIVERIES, CLOCK);
+
+                assertThatThrownBy(() -> server.register("10.0.0.2:8080"))
+                        .isInstanceOfSatisfying(ProblemException.class,
+                                problem -> assertThat(problem.type()).isEqualTo(ProblemType.SERVICE_UNAVAILABLE));
+                assertThat(output).contains("Redis does not answer");
+            } finally {
+                goneConnections.destroy();
+            }
+        }
+
+        @Test
         void sweep_afterNoServerSweptLongerThanPause_everyLeaseRenewedAndLogged(CapturedOutput output) {
             Registration alive = join("10.0.0.1:8080");
             join("10.0.0.2:8080");
@@ -332,7 +369,8 @@ class RedisMembershipTests extends MembershipContractTests {
             lateConnections.start();
             try {
                 RedisStoreConfiguration wiring = new RedisStoreConfiguration();
-                MembershipScripts scripts = wiring.membershipScripts(new StringRedisTemplate(lateConnections));
+                MembershipScripts scripts = wiring.membershipScripts(new StringRedisTemplate(lateConnections),
+                        ReplicaAcknowledgedWrites.NONE);
                 RankingFeed feed = wiring.rankingFeed(scripts, events, PauseAwareTicker.system());
                 feeds.add(feed);
                 RankingSubscription subscription = wiring.rankingSubscription(lateConnections, feed);

@@ -1,0 +1,35 @@
+package dev.rankcluster.server.events;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.rankcluster.model.ChangeReason;
+import dev.rankcluster.model.RankingEvent;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The {@code ranking} events' data, serialised once per change (and once more as a snapshot) however many watchers
+ * get it: with a thousand watchers, a ranking of thousands of members is not written a thousand times.
+ */
+final class RankingFrames {
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    /** Keyed by the change itself (identity): every watcher sends the very instances the broadcaster holds. */
+    private final Cache<RankingChanged, String> asChange = frames();
+    private final Cache<RankingChanged, String> asSnapshot = frames();
+
+    private static Cache<RankingChanged, String> frames() {
+        return Caffeine.newBuilder().weakKeys().maximumSize(2L * EventBroadcaster.HISTORY).build();
+    }
+
+    String change(RankingChanged change) {
+        return asChange.get(change, c -> write(c, c.reason().wireName(), c.address()));
+    }
+
+    String snapshot(RankingChanged change) {
+        return asSnapshot.get(change, c -> write(c, ChangeReason.SNAPSHOT.wireName(), null));
+    }
+
+    private String write(RankingChanged change, String reason, String address) {
+        return json.writeValueAsString(new RankingEvent(change.epoch(), reason, address, change.ranking().members()));
+    }
+}
