@@ -208,12 +208,11 @@ class ComposeSmokeIT {
                     .ignoreExceptions()
                 .untilAsserted(() -> assertThat(addresses()).isEqualTo(rejoined));
 
-            // KNOWN BUG until the client refuses deliveries that arrive past their deadline (expiresAt, 410 Gone):
-            // today it reads them from its socket once unpaused and executes them, late. This assertion fails then.
+            // Once unpaused, the client reads them from its socket, past their deadline: it must refuse them (410).
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                     assertThat(executedCommandIds(victim))
                             .as("commands sent to the client while it was paused (each delivery timed out) must not "
-                                    + "run once it is unpaused [KNOWN BUG until the client refuses late deliveries]")
+                                    + "run once it is unpaused")
                             .doesNotContainAnyElementsOf(sentWhileFrozen));
             return sentWhileFrozen;
         }
