@@ -4,18 +4,36 @@
 #   docker build --target client -t rank-client .
 # docker-compose.yml builds both.
 
-# Build both jars with the Maven wrapper; the cache mount keeps ~/.m2 (and the wrapper's Maven) between builds.
-FROM eclipse-temurin:25-jdk AS build
+# Each app is built in a stage of its own, from the poms, common-model and that app's sources only: a change to one
+# app rebuilds only its image, and leaves the other image (and the containers running it) as they are.
+# The root pom lists every module, so Maven reads every module's pom even to build one app; the sources of the
+# modules the images do not contain (rank-bench, system-tests) stay out of the build context (.dockerignore).
+FROM eclipse-temurin:25-jdk AS build-base
 WORKDIR /workspace
-COPY . .
-RUN --mount=type=cache,target=/root/.m2 \
-    ./mvnw -B -q -DskipTests -pl rank-server,rank-client -am package
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+COPY rank-server/pom.xml rank-server/
+COPY rank-client/pom.xml rank-client/
+COPY rank-bench/pom.xml rank-bench/
+COPY system-tests/pom.xml system-tests/
+COPY common-model/ common-model/
+
+# The cache mount keeps ~/.m2 (and the wrapper's Maven) between builds; "locked" because two Maven runs must not
+# write one local repository at once.
 # Spring Boot's layers become image layers: a code change rebuilds only the small "application" layer.
+FROM build-base AS server-build
+COPY rank-server/src/ rank-server/src/
+RUN --mount=type=cache,target=/root/.m2,sharing=locked \
+    ./mvnw -B -q -Dmaven.test.skip=true -pl rank-server -am package \
+ && java -Djarmode=tools -jar rank-server/target/rank-server-*.jar extract --layers --launcher --destination /layers
+
 # The client runs as app.jar beside its libraries, without Boot's launcher, so that its AOT cache can hold its classes.
-RUN java -Djarmode=tools -jar rank-server/target/rank-server-*.jar extract --layers --launcher \
-        --destination /layers/rank-server \
+FROM build-base AS client-build
+COPY rank-client/src/ rank-client/src/
+RUN --mount=type=cache,target=/root/.m2,sharing=locked \
+    ./mvnw -B -q -Dmaven.test.skip=true -pl rank-client -am package \
  && java -Djarmode=tools -jar rank-client/target/rank-client-*.jar extract --layers --application-filename app.jar \
-        --destination /layers/rank-client
+        --destination /layers
 
 # What both services share: a JRE, a non-root user, and a healthcheck that needs no curl (the image has none).
 FROM eclipse-temurin:25-jre AS runtime
@@ -27,18 +45,18 @@ EXPOSE 8080
 HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=3 CMD ["healthcheck", "/actuator/health"]
 
 FROM runtime AS server
-COPY --from=build /layers/rank-server/dependencies/ ./
-COPY --from=build /layers/rank-server/spring-boot-loader/ ./
-COPY --from=build /layers/rank-server/snapshot-dependencies/ ./
-COPY --from=build /layers/rank-server/application/ ./
+COPY --from=server-build /layers/dependencies/ ./
+COPY --from=server-build /layers/spring-boot-loader/ ./
+COPY --from=server-build /layers/snapshot-dependencies/ ./
+COPY --from=server-build /layers/application/ ./
 # Exec form: SIGTERM from `docker stop` reaches the JVM, which shuts down gracefully.
 # Add flags with JAVA_TOOL_OPTIONS rather than by editing this line.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "org.springframework.boot.loader.launch.JarLauncher"]
 
 FROM runtime AS client
-COPY --from=build /layers/rank-client/dependencies/ ./
-COPY --from=build /layers/rank-client/snapshot-dependencies/ ./
-COPY --from=build /layers/rank-client/application/ ./
+COPY --from=client-build /layers/dependencies/ ./
+COPY --from=client-build /layers/snapshot-dependencies/ ./
+COPY --from=client-build /layers/application/ ./
 # Many clients run side by side, so each is kept light and quick to register:
 # - a 48 MB heap with a 4 MB young generation: the young generation is touched all over, again and again, so its
 #   size is resident memory; the old one only as far as it fills. Start-up spends no longer in GC than with 16 MB;

@@ -45,6 +45,12 @@ final class ServerEvents implements AutoCloseable, Flow.Subscriber<String> {
         return rankings().stream().filter(event -> event.epoch() > epoch).toList();
     }
 
+    /** The reports of every fan-out, in order. */
+    List<CommandEvent> commands() {
+        failOnMalformedEvents();
+        return List.copyOf(commands);
+    }
+
     /** The reports of every fan-out of {@code command}, in order. */
     List<CommandEvent> commands(String command) {
         failOnMalformedEvents();
