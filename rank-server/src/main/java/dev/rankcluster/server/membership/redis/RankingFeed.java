@@ -28,11 +28,13 @@ import org.springframework.data.redis.connection.MessageListener;
  * A change that does not follow the copy (messages lost while the subscription was down), Redis at an epoch below
  * the copy's or at the copy's with another history (Redis lost changes, then maybe made others), or a copy that
  * stays behind Redis for longer than {@link #LAG_LIMIT} makes it read the whole ranking again and publish it as a
- * {@code snapshot}.
+ * {@code snapshot}. After a loss, Redis's epoch is first moved past the copy's, so epochs never step back.
  */
 final class RankingFeed implements MessageListener, AutoCloseable {
 
     static final Duration LAG_LIMIT = Duration.ofSeconds(1);
+    /** What {@code ranking-after-loss.lua} publishes when it moved the epoch past a loss. */
+    private static final String LOST = "lost ";
 
     private static final Logger log = LoggerFactory.getLogger(RankingFeed.class);
 
@@ -67,6 +69,10 @@ final class RankingFeed implements MessageListener, AutoCloseable {
     }
 
     private synchronized void receive(String text) {
+        if (text.startsWith(LOST)) {
+            resync("another server found that Redis lost changes");
+            return;
+        }
         Change change;
         try {
             change = Change.parse(text);
@@ -86,7 +92,8 @@ final class RankingFeed implements MessageListener, AutoCloseable {
         } else if (!synced || change.epoch() > copy.epoch()) {
             resync("epoch %d does not follow this server's %d".formatted(change.epoch(), copy.epoch()));
         } else if (change.epoch() == copy.epoch() && !change.history().equals(copy.history())) {
-            resync("Redis lost changes: its change %d is not the one this server holds".formatted(change.epoch()));
+            resyncAfterLoss("Redis lost changes: its change %d is not the one this server holds"
+                    .formatted(change.epoch()));
         }
         // else: the copy was read after this change, so it holds it already.
     }
@@ -99,7 +106,7 @@ final class RankingFeed implements MessageListener, AutoCloseable {
             resync("not read yet, or the last read failed");
         } else if (redis.epoch() < copy.epoch()
                 || redis.epoch() == copy.epoch() && !redis.history().equals(copy.history())) {
-            resync("Redis, at epoch %d, lost changes that this server's copy at epoch %d holds"
+            resyncAfterLoss("Redis, at epoch %d, lost changes that this server's copy at epoch %d holds"
                     .formatted(redis.epoch(), copy.epoch()));
         } else if (copy.epoch() >= awaitedEpoch) {
             awaitedEpoch = redis.epoch();
@@ -110,9 +117,24 @@ final class RankingFeed implements MessageListener, AutoCloseable {
     }
 
     private void resync(String why) {
+        resync(why, MembershipScripts.Script.RANKING);
+    }
+
+    /**
+     * Reads the ranking of a Redis that lost changes, first moving its epoch past this copy's: the snapshot that
+     * follows, and every change after it, come at epochs above any this server published.
+     */
+    private void resyncAfterLoss(String why) {
+        resync(why, MembershipScripts.Script.RANKING_AFTER_LOSS, current.epoch());
+    }
+
+    private void resync(String why, MembershipScripts.Script reading, Object... args) {
         Copy read;
         try {
-            read = StoredMembers.copy(scripts.run(MembershipScripts.Script.RANKING));
+            read = StoredMembers.copy(scripts.run(reading, args));
+            if (read.epoch() < current.epoch()) { // Redis is behind this copy: it lost changes
+                read = StoredMembers.copy(scripts.run(MembershipScripts.Script.RANKING_AFTER_LOSS, current.epoch()));
+            }
         } catch (ProblemException unavailable) {
             synced = false; // the next message or sweep tries again
             return;
