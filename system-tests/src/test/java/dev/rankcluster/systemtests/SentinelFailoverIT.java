@@ -289,6 +289,8 @@ class SentinelFailoverIT {
                     .map(RankingEvent::epoch).toList();
             assertThat(afterSnapshot).as("epochs after the snapshot of the promoted replica").isSorted()
                     .doesNotHaveDuplicates().hasSizeGreaterThan(1);
+            assertThat(events.stream().map(RankingEvent::epoch).toList())
+                    .as("a watcher's epochs never step back, the loss included").isSorted();
         }
     }
 
