@@ -201,13 +201,14 @@ final class Cluster implements AfterAllCallback, TestWatcher {
         }
     }
 
-    private static String randomToken() {
+    static String randomToken() {
         var bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
     }
 
-    private static Path jar(String systemProperty) {
+    /** A jar that Maven built for the system tests, named by a system property failsafe passes. */
+    static Path jar(String systemProperty) {
         var path = System.getProperty(systemProperty);
         if (path == null) {
             throw new IllegalStateException(systemProperty

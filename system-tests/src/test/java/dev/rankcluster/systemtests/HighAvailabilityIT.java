@@ -6,17 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.rankcluster.model.RankedMember;
 import dev.rankcluster.model.Ranking;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +32,7 @@ class HighAvailabilityIT {
 
     private static final Duration LEASE_TTL = Duration.ofSeconds(4);
     private static final Duration STARTUP = Duration.ofMinutes(3);
-    private static final String TOKEN = randomToken();
+    private static final String TOKEN = Cluster.randomToken();
 
     private static final JsonHttp http = new JsonHttp();
     private static final List<JavaProcess> processes = new CopyOnWriteArrayList<>();
@@ -171,8 +164,8 @@ class HighAvailabilityIT {
     }
 
     private static RankServer startServer(String name) {
-        int port = freePort();
-        var process = JavaProcess.start(name, jar("rank.server.jar"), List.of(
+        int port = Cluster.freePort();
+        var process = JavaProcess.start(name, Cluster.jar("rank.server.jar"), List.of(
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
                 "--rank.server.lease-ttl=" + LEASE_TTL.toMillis() + "ms",
@@ -193,7 +186,7 @@ class HighAvailabilityIT {
     }
 
     private static RankClient startClient(String name, List<RankServer> servers, String... overrides) {
-        int port = freePort();
+        int port = Cluster.freePort();
         var arguments = new ArrayList<>(List.of(
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
@@ -204,30 +197,9 @@ class HighAvailabilityIT {
             arguments.add("--rank.client.send-enabled=false");
         }
         arguments.addAll(List.of(overrides));
-        var process = JavaProcess.start(name, jar("rank.client.jar"), arguments);
+        var process = JavaProcess.start(name, Cluster.jar("rank.client.jar"), arguments);
         processes.add(process);
         return new RankClient(process, port, http);
     }
 
-    private static Path jar(String systemProperty) {
-        var path = System.getProperty(systemProperty);
-        if (path == null) {
-            throw new IllegalStateException(systemProperty + " is not set: run the system tests through Maven");
-        }
-        return Path.of(path);
-    }
-
-    private static int freePort() {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String randomToken() {
-        var bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +52,7 @@ final class RedisProcess implements AutoCloseable {
      */
     static RedisProcess startSentinel(RedisProcess primary, String master, Duration downAfter, Path dir) {
         requireInstalled(SENTINEL_BINARY, "redis-sentinel");
-        int port = freePort();
+        int port = Cluster.freePort();
         Path config = dir.resolve("sentinel-" + port + ".conf");
         try {
             Files.writeString(config, String.join("\n",
@@ -74,7 +73,7 @@ final class RedisProcess implements AutoCloseable {
 
     private static RedisProcess startServer(List<String> extraArguments) {
         requireInstalled(BINARY, "redis-server");
-        int port = freePort();
+        int port = Cluster.freePort();
         // A replica writes the copy it receives to disk: into a directory of its own, not the build's.
         var command = new ArrayList<>(List.of(BINARY.toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", temporaryDirectory().toString()));
@@ -224,11 +223,4 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -7,18 +7,14 @@ import dev.rankcluster.model.RankedMember;
 import dev.rankcluster.model.Ranking;
 import dev.rankcluster.model.RankingEvent;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,8 +49,8 @@ class SentinelFailoverIT {
     private static final Duration SERVED_AGAIN_WITHIN = Duration.ofSeconds(10);
     private static final Duration LEASE_TTL = Duration.ofSeconds(8);
     private static final Duration STARTUP = Duration.ofMinutes(3);
-    private static final String TOKEN = randomToken();
-    private static final String ADMIN_TOKEN = randomToken();
+    private static final String TOKEN = Cluster.randomToken();
+    private static final String ADMIN_TOKEN = Cluster.randomToken();
     private static final AtomicInteger probePorts = new AtomicInteger(20_000);
 
     private static final JsonHttp http = new JsonHttp();
@@ -93,8 +89,8 @@ class SentinelFailoverIT {
                     var fields = sentinel.call("SENTINEL", "MASTER", MASTER);
                     return "2".equals(field(fields, "num-other-sentinels")) && "2".equals(field(fields, "num-slaves"));
                 }));
-        a = startServer("server-a", freePort(), 0);
-        b = startServer("server-b", freePort(), 1);
+        a = startServer("server-a", Cluster.freePort(), 0);
+        b = startServer("server-b", Cluster.freePort(), 1);
         awaitHealthy(a);
         awaitHealthy(b);
         // The sender registers first, so that it outranks the other two and its commands reach them.
@@ -415,7 +411,7 @@ class SentinelFailoverIT {
     }
 
     private static RankServer startServer(String name, int port, int minReplicasAcknowledged) {
-        var process = JavaProcess.start(name, jar("rank.server.jar"), List.of(
+        var process = JavaProcess.start(name, Cluster.jar("rank.server.jar"), List.of(
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
                 "--rank.server.lease-ttl=" + LEASE_TTL.toMillis() + "ms",
@@ -438,7 +434,7 @@ class SentinelFailoverIT {
     }
 
     private static RankClient startClient(String name, List<RankServer> servers, String... overrides) {
-        int port = freePort();
+        int port = Cluster.freePort();
         var arguments = new ArrayList<>(List.of(
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
@@ -449,7 +445,7 @@ class SentinelFailoverIT {
             arguments.add("--rank.client.send-enabled=false");
         }
         arguments.addAll(List.of(overrides));
-        var process = JavaProcess.start(name, jar("rank.client.jar"), arguments);
+        var process = JavaProcess.start(name, Cluster.jar("rank.client.jar"), arguments);
         processes.add(process);
         return new RankClient(process, port, http);
     }
@@ -462,25 +458,4 @@ class SentinelFailoverIT {
         }
     }
 
-    private static Path jar(String systemProperty) {
-        var path = System.getProperty(systemProperty);
-        if (path == null) {
-            throw new IllegalStateException(systemProperty + " is not set: run the system tests through Maven");
-        }
-        return Path.of(path);
-    }
-
-    private static int freePort() {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String randomToken() {
-        var bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
 }

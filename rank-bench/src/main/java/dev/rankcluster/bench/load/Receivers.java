@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Simulated members' endpoints: one listening port per member on loopback, all served by one selector
  * thread. A delivery is read in full and its signature checked with that member's delivery key, as a real client
- * does; it is answered {@code 204}, as a real client answers a delivery it executed, or {@code 401}. One thread and no allocation per request keep the receivers' CPU small beside the server's,
- * whose cost per delivery is what is measured (the JDK HttpServer spent as much as the server).
+ * does; it is answered {@code 204}, as a real client answers a delivery it executed, or {@code 401}. One thread
+ * keeps the receivers' CPU small beside the server's, whose cost per delivery is what is measured (the JDK
+ * HttpServer spent as much as the server); checking signatures costs them a few µs per delivery.
  */
 final class Receivers implements AutoCloseable {
 
