@@ -131,7 +131,7 @@ final class BatchedSessionLeases implements SessionLeases, SmartLifecycle {
         synchronized (this) {
             stopped = true;
             if (flusher != null) {
-                flusher.shutdownNow();
+                flusher.shutdown(); // not interrupted: a flush under way answers its callers
                 flusher = null;
             }
         }
