@@ -163,8 +163,9 @@ function fill(row) {
     }
     row.tr.classList.toggle('first-rank', entry.rank === 0);
     if (setText(row.link, entry.session ? 'session' : 'HTTP')) {
-        row.link.dataset.session = String(entry.session);
-        row.link.title = entry.session
+        // The address cell carries the mark too: a narrow window shows it there instead of the Link column.
+        row.link.dataset.session = row.address.dataset.session = String(entry.session);
+        row.link.title = row.address.title = entry.session
             ? 'On a session with this server: it renews its lease and takes deliveries on a WebSocket'
             : 'No session with this server: it renews its lease and takes deliveries over HTTP';
     }
