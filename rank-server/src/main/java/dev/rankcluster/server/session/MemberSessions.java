@@ -57,11 +57,14 @@ public class MemberSessions implements SessionPresence, SmartLifecycle {
     void opened(MemberSession session) {
         MemberSession previous = byMember.put(session.memberId(), session);
         MemberSession previousAtAddress = byAddress.put(session.address(), session);
+        // The replaced sessions' closes are told before this open, so that watchers end up with the truth.
         if (previous != null) {
             previous.close(CloseCause.REPLACED, "replaced by a newer session");
+            reportClosed(previous, CloseCause.REPLACED, null);
         }
         if (previousAtAddress != null && previousAtAddress != previous) {
             previousAtAddress.close(CloseCause.REPLACED, "a newer registration took the address");
+            reportClosed(previousAtAddress, CloseCause.REPLACED, null);
         }
         log.info("Session opened by {}", session.address());
         events.publishEvent(new SessionEvent(session.memberId(), session.address(), true, null));
@@ -71,11 +74,16 @@ public class MemberSessions implements SessionPresence, SmartLifecycle {
         byMember.remove(session.memberId(), session);
         byAddress.remove(session.address(), session);
         CloseCause cause = session.ended();
-        log.info("Session of {} closed ({}{})", session.address(), cause.wireName(),
-                reason == null || reason.isBlank() ? ", code " + code : ": " + reason);
-        events.publishEvent(new SessionEvent(session.memberId(), session.address(), false, cause.wireName()));
+        reportClosed(session, cause, reason == null || reason.isBlank() ? "code " + code : reason);
         if (cause.needsProbe()) {
             Thread.ofVirtual().name("session-probe").start(() -> probe(session));
+        }
+    }
+
+    private void reportClosed(MemberSession session, CloseCause cause, String reason) {
+        if (session.reportClose()) {
+            log.info("Session of {} closed ({}{})", session.address(), cause.wireName(), reason == null ? "" : ": " + reason);
+            events.publishEvent(new SessionEvent(session.memberId(), session.address(), false, cause.wireName()));
         }
     }
 

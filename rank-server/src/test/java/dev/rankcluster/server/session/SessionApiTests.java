@@ -159,6 +159,22 @@ class SessionApiTests extends RankServerTestBase {
             assertThat(http.get("/api/v1/members/" + id(member)).json().path("session").asBoolean()).isTrue();
         }
 
+        /** The ranking has not changed since the session opened: a new watcher's snapshot still says it is on one. */
+        @Test
+        void newWatcher_snapshotSaysWhoIsOnASessionNow() throws Exception {
+            JsonNode member = register(receiver().port());
+            try (var before = new SseClient(port, null)) {
+                assertThat(before.next().json().path("members").get(0).path("session").asBoolean()).isFalse();
+            }
+            session(member);
+
+            try (var after = new SseClient(port, null)) {
+                SseClient.Event snapshot = after.next();
+                assertThat(snapshot.json().path("reason").asString()).isEqualTo("snapshot");
+                assertThat(snapshot.json().path("members").get(0).path("session").asBoolean()).isTrue();
+            }
+        }
+
         @Test
         void eventsStream_saysWhenASessionOpensAndCloses() throws Exception {
             JsonNode member = register(receiver().port());
@@ -355,12 +371,24 @@ class SessionApiTests extends RankServerTestBase {
             assertThat(id(again)).isEqualTo(id(first));
         }
 
+        /** Watchers hear of the old session's close before the new one's open, so they end with the truth. */
         @Test
         void secondSession_replacesTheFirst() throws Exception {
             JsonNode member = register(receiver().port());
             TestSession first = session(member);
-            TestSession second = TestSession.open(port, id(member), token(member));
-            opened.add(second);
+            TestSession second;
+            try (var events = new SseClient(port, null)) {
+                assertThat(events.next().name()).isEqualTo("ranking");
+                second = TestSession.open(port, id(member), token(member));
+                opened.add(second);
+
+                SseClient.Event closed = events.poll(Duration.ofSeconds(5));
+                SseClient.Event open = events.poll(Duration.ofSeconds(5));
+                assertThat(closed.json().path("open").asBoolean()).isFalse();
+                assertThat(closed.json().path("cause").asString()).isEqualTo("replaced");
+                assertThat(open.json().path("open").asBoolean()).isTrue();
+                assertThat(events.poll(Duration.ofMillis(500))).as("the close is told once").isNull();
+            }
 
             assertThat(first.awaitClosed()).isEqualTo(new TestSession.Closed(4403, "replaced by a newer session"));
             second.send("{\"type\":\"renew\"}");
