@@ -9,16 +9,19 @@ import java.util.concurrent.Flow;
 
 import dev.rankcluster.model.CommandEvent;
 import dev.rankcluster.model.RankingEvent;
+import dev.rankcluster.model.SessionEvent;
 
 /**
  * Records the server's event stream ({@code GET /api/v1/events}) as a watcher sees it: every ranking change
- * with its reason, and every command's report. Parses server-sent events line by line as they arrive.
+ * with its reason, every command's report, and every member session that opens or closes. Parses server-sent
+ * events line by line as they arrive.
  */
 final class ServerEvents implements AutoCloseable, Flow.Subscriber<String> {
 
     private final JsonHttp http;
     private final List<RankingEvent> rankings = new CopyOnWriteArrayList<>();
     private final List<CommandEvent> commands = new CopyOnWriteArrayList<>();
+    private final List<SessionEvent> sessions = new CopyOnWriteArrayList<>();
     private final List<String> malformed = new CopyOnWriteArrayList<>();
     private final StringBuilder data = new StringBuilder();
     private String eventName = "message";
@@ -55,6 +58,12 @@ final class ServerEvents implements AutoCloseable, Flow.Subscriber<String> {
     List<CommandEvent> commands(String command) {
         failOnMalformedEvents();
         return commands.stream().filter(event -> command.equals(event.command())).toList();
+    }
+
+    /** Every member session that opened or closed, in order. */
+    List<SessionEvent> sessions() {
+        failOnMalformedEvents();
+        return List.copyOf(sessions);
     }
 
     private void failOnMalformedEvents() {
@@ -94,6 +103,7 @@ final class ServerEvents implements AutoCloseable, Flow.Subscriber<String> {
                 switch (eventName) {
                     case "ranking" -> rankings.add(http.mapper().readValue(data.toString(), RankingEvent.class));
                     case "command" -> commands.add(http.mapper().readValue(data.toString(), CommandEvent.class));
+                    case "session" -> sessions.add(http.mapper().readValue(data.toString(), SessionEvent.class));
                     default -> malformed.add("unknown event '%s': %s".formatted(eventName, data));
                 }
             } catch (RuntimeException e) {
