@@ -7,6 +7,7 @@ import dev.rankcluster.server.membership.Membership;
 import dev.rankcluster.server.membership.SessionPresence;
 import dev.rankcluster.server.system.RankServerProperties;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,9 @@ import org.springframework.stereotype.Component;
 public class MemberSessions implements SessionPresence, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(MemberSessions.class);
+
+    /** Before each probe of a member whose session ended: at once, then twice more within half a second. */
+    static final List<Duration> PROBE_PAUSES = List.of(Duration.ZERO, Duration.ofMillis(150), Duration.ofMillis(350));
 
     private final Map<String, MemberSession> byMember = new ConcurrentHashMap<>();
     private final Map<String, MemberSession> byAddress = new ConcurrentHashMap<>();
@@ -97,15 +101,36 @@ public class MemberSessions implements SessionPresence, SmartLifecycle {
         return true;
     }
 
+    /**
+     * Probes the member's address a few times over half a second: a process being killed may still accept a
+     * connection while the kernel closes its sockets one by one (its session's first), so one answer is not yet
+     * proof of life. Nothing answering, once, is proof of death.
+     */
     private void probe(MemberSession session) {
-        MemberProbe.Outcome outcome = MemberProbe.probe(session.address(), probeTimeout);
-        if (outcome.answered()) {
-            log.info("{} still answers after its session ended: it keeps its rank and its lease", session.address());
-            return;
+        MemberProbe.Outcome outcome = null;
+        for (Duration wait : PROBE_PAUSES) {
+            if (!pause(wait)) {
+                return;
+            }
+            outcome = MemberProbe.probe(session.address(), probeTimeout);
+            if (!outcome.answered()) {
+                if (membership.disconnect(session.memberId(), session.leaseToken())) {
+                    log.warn("Nothing answers at {} after its session ended ({}): removed as disconnected",
+                            session.address(), outcome.description());
+                }
+                return;
+            }
         }
-        if (membership.disconnect(session.memberId(), session.leaseToken())) {
-            log.warn("Nothing answers at {} after its session ended ({}): removed as disconnected",
-                    session.address(), outcome.description());
+        log.info("{} still answers after its session ended: it keeps its rank and its lease", session.address());
+    }
+
+    private static boolean pause(Duration wait) {
+        try {
+            Thread.sleep(wait);
+            return true;
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -334,6 +334,29 @@ class SessionApiTests extends RankServerTestBase {
             assertThat(heartbeat.json().path("cause").asString()).isEqualTo("disconnected");
         }
 
+        /**
+         * A killed process may still accept a connection while the kernel closes its sockets, its session's first:
+         * one answer to the probe is not proof of life. Here the address answers once, then never again.
+         */
+        @Test
+        void addressAnswersOnceThenNoMore_removedAsDisconnected() throws Exception {
+            var dying = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            Thread.ofVirtual().start(() -> {
+                try (dying; var accepted = dying.accept()) {
+                    // accepted once; closing the listener now makes every later probe refused
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            JsonNode member = register(dying.getLocalPort());
+            TestSession session = session(member);
+
+            session.abort();
+
+            await().atMost(Duration.ofSeconds(3)).until(() -> http.get("/api/v1/members/" + id(member)).status() == 404);
+            assertThat(dying.isClosed()).as("the first probe was answered").isTrue();
+        }
+
         @Test
         void memberLeaves_sessionClosedNormally() throws Exception {
             JsonNode member = register(receiver().port());
