@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
  * Holds this client's place in the cluster: registers once the application is ready, opens a session, renews the
  * lease every TTL/3 (on the session, else with an HTTP heartbeat), registers again when the lease is lost, and
  * unregisters at shutdown. All of it runs on one scheduler thread, so registration and heartbeats never race; a
- * session that drops hands its work back to that thread, which renews over HTTP at once and reopens it. The command sender stops before this bean (higher phase),
- * so nothing is sent once the unregistration has begun.
+ * session that drops hands its work back to that thread, which renews over HTTP at once and reopens it. The
+ * command sender stops before this bean (higher phase), so nothing is sent once the unregistration has begun.
  */
 @Component
 class RegistrationLifecycle implements SmartLifecycle {
@@ -113,9 +113,7 @@ class RegistrationLifecycle implements SmartLifecycle {
             LeaseRenewal renewal = server.renew(registration.id(), registration.leaseToken());
             renewed(renewal);
             log.debug("Renewed the lease of {} at rank {}", registration.address(), renewal.rank());
-            if (sessions.shouldOpen()) {
-                openSession(registration);
-            }
+            openSession(registration);
             scheduleHeartbeat(0, nextHeartbeat(renewal.leaseTtlMs(), sentAt));
         } catch (RankServerException.LeaseLost e) {
             log.warn("Lease lost ({}), registering again", e.why());
@@ -137,6 +135,7 @@ class RegistrationLifecycle implements SmartLifecycle {
         scheduleHeartbeat(failures + 1, retryIn);
     }
 
+    /** Opens a session unless one is open, off, or given up; a drop brings the next heartbeat forward to now. */
     private void openSession(Registration registration) {
         if (sessions.shouldOpen()) {
             sessions.open(registration, server.currentUrl(), this::renewed,

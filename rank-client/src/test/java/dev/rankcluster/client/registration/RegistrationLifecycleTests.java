@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.rankcluster.client.support.FakeRankServer;
 import dev.rankcluster.client.session.MemberSessionClient;
+import dev.rankcluster.client.support.FakeRankServer;
 import dev.rankcluster.client.support.TestProperties;
-import dev.rankcluster.client.system.RankClientProperties;
-import tools.jackson.databind.json.JsonMapper;
 import dev.rankcluster.client.system.ClusterProperties;
-import dev.rankcluster.model.RankHeaders;
+import dev.rankcluster.client.system.RankClientProperties;
 import dev.rankcluster.model.LeaseRenewal;
+import dev.rankcluster.model.RankHeaders;
 import dev.rankcluster.model.Registration;
 import dev.rankcluster.model.RegistrationRequest;
 import java.io.IOException;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.client.RestClient;
+import tools.jackson.databind.json.JsonMapper;
 
 @ExtendWith(OutputCaptureExtension.class)
 class RegistrationLifecycleTests {
