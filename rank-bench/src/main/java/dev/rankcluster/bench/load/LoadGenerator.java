@@ -24,7 +24,8 @@ public final class LoadGenerator {
 
     static final List<Scenario> ALL = List.of(new ClientFootprintScenario(), new FanOutScenario(),
             new SustainedScenario(), new ChurnScenario(), new LoopbackScenario(), new ServerMemoryScenario(),
-            new RealClientsScenario(), new ReplicaAckScenario(), new TransportScenario());
+            new RealClientsScenario(), new ReplicaAckScenario(), new TransportScenario(),
+            new SessionsScenario(), new SessionCrashScenario());
     static final List<String> SCENARIOS = ALL.stream().map(Scenario::name).toList();
 
     private LoadGenerator() {
