@@ -3,6 +3,7 @@ package dev.rankcluster.bench.load;
 import dev.rankcluster.model.Registration;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ final class SessionMembers implements AutoCloseable {
                 try {
                     sessions.add(session.join());
                 } catch (CompletionException e) {
-                    throw new IllegalStateException("a session could not be opened: " + e.getCause(), e.getCause());
+                    throw new IllegalStateException("a session could not be opened: " + refusal(e.getCause()), e.getCause());
                 }
             }
         }
@@ -55,6 +56,14 @@ final class SessionMembers implements AutoCloseable {
             Duration period = Duration.ofMillis(sessions.getFirst().registration().leaseTtlMs() / 3);
             renewals = Thread.ofVirtual().name("session-renewals").start(() -> renewEvery(period));
         }
+    }
+
+    /** The server's answer to a refused handshake (its status and problem document), or what failed. */
+    private static String refusal(Throwable failure) {
+        if (failure instanceof WebSocketHandshakeException refused) {
+            return "HTTP %d %s".formatted(refused.getResponse().statusCode(), refused.getResponse().body());
+        }
+        return failure.toString();
     }
 
     int size() {
