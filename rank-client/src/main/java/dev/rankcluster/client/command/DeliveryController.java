@@ -1,13 +1,10 @@
 package dev.rankcluster.client.command;
 
-import dev.rankcluster.client.registration.RegistrationState;
 import dev.rankcluster.client.system.ProblemException;
 import dev.rankcluster.model.Delivery;
-import dev.rankcluster.model.DeliverySignature;
 import dev.rankcluster.model.ExecutedCommand;
 import dev.rankcluster.model.ProblemType;
 import dev.rankcluster.model.RankHeaders;
-import dev.rankcluster.model.Registration;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -17,12 +14,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.unit.DataSize;
@@ -43,24 +35,12 @@ class DeliveryController {
 
     static final DataSize MAX_BODY = DataSize.ofKilobytes(16);
 
-    /** How far past its deadline a command id is still remembered, should this client's clock step back. */
-    static final Duration REPLAY_ALLOWANCE = Duration.ofMillis(500);
-
-    private static final Logger log = LoggerFactory.getLogger(DeliveryController.class);
-
-    private final RegistrationState registration;
-    private final DeliveryAuthenticator authenticator;
-    private final DeliveryParser parser;
+    private final DeliveryReceiver receiver;
     private final ExecutedCommands executed;
-    private final Clock clock;
 
-    DeliveryController(RegistrationState registration, DeliveryAuthenticator authenticator, DeliveryParser parser,
-                       ExecutedCommands executed, Clock clock) {
-        this.registration = registration;
-        this.authenticator = authenticator;
-        this.parser = parser;
+    DeliveryController(DeliveryReceiver receiver, ExecutedCommands executed) {
+        this.receiver = receiver;
         this.executed = executed;
-        this.clock = clock;
     }
 
     /**
@@ -91,32 +71,7 @@ class DeliveryController {
                                  @Parameter(description = "sha256=<hex HMAC>")
                                  @RequestHeader(name = RankHeaders.SIGNATURE, required = false) String signature,
                                  HttpServletRequest request) throws IOException {
-        byte[] body = readBody(request);
-        Registration current = registration.current().orElseThrow(() -> DeliveryAuthenticator.refused(
-                "this client is not registered, so no delivery can be signed for it"));
-        long signedAt = authenticator.verify(current, timestamp, signature, body);
-        Delivery delivery = parser.parse(body);
-        if (!delivery.receiverId().equals(current.id())) {
-            throw new ProblemException(ProblemType.MISADDRESSED, "the delivery is for member %s, this client is %s"
-                    .formatted(delivery.receiverId(), current.id()));
-        }
-        Instant now = clock.instant();
-        if (now.isAfter(delivery.expiresAt())) {
-            long late = Duration.between(delivery.expiresAt(), now).toMillis();
-            log.warn("Not executing '{}' from {} (rank {}): it arrived {} ms after its deadline", delivery.command(),
-                    delivery.senderAddress(), delivery.senderRank(), late);
-            throw new ProblemException(ProblemType.DELIVERY_EXPIRED,
-                    "the delivery expired at %s, %d ms before it arrived: not executed".formatted(delivery.expiresAt(), late));
-        }
-        if (delivery.senderRank() >= delivery.receiverRank()) {
-            throw new ProblemException(ProblemType.RANK_VIOLATION,
-                    "sender rank %d does not outrank receiver rank %d".formatted(delivery.senderRank(), delivery.receiverRank()));
-        }
-        // Remembered for as long as a replay could pass the checks above: until the deadline, or until the
-        // signature is too old, whichever comes first.
-        Instant replayable = Instant.ofEpochMilli(signedAt).plus(DeliverySignature.MAX_CLOCK_SKEW);
-        Instant lastAccepted = delivery.expiresAt().isBefore(replayable) ? delivery.expiresAt() : replayable;
-        executed.executeOnce(delivery, lastAccepted.plus(REPLAY_ALLOWANCE));
+        receiver.receive(timestamp, signature, readBody(request));
         return ResponseEntity.noContent().build();
     }
 

@@ -1,5 +1,6 @@
 package dev.rankcluster.client.registration;
 
+import dev.rankcluster.client.session.MemberSessionClient;
 import dev.rankcluster.client.system.RankClientProperties;
 import dev.rankcluster.model.LeaseRenewal;
 import dev.rankcluster.model.Registration;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -18,9 +20,10 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Holds this client's place in the cluster: registers once the application is ready, renews the lease every
- * TTL/3, registers again when the lease is lost, and unregisters at shutdown. All of it runs on one scheduler
- * thread, so registration and heartbeats never race. The command sender stops before this bean (higher phase),
+ * Holds this client's place in the cluster: registers once the application is ready, opens a session, renews the
+ * lease every TTL/3 (on the session, else with an HTTP heartbeat), registers again when the lease is lost, and
+ * unregisters at shutdown. All of it runs on one scheduler thread, so registration and heartbeats never race; a
+ * session that drops hands its work back to that thread, which renews over HTTP at once and reopens it. The command sender stops before this bean (higher phase),
  * so nothing is sent once the unregistration has begun.
  */
 @Component
@@ -34,16 +37,21 @@ class RegistrationLifecycle implements SmartLifecycle {
     private final RankServerClient server;
     private final RegistrationState state;
     private final RankClientProperties properties;
+    private final MemberSessionClient sessions;
     private final Backoff backoff = new Backoff(RandomGenerator.getDefault());
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("rank-registration").daemon().factory());
     private volatile boolean running;
     private volatile RegistrationRequest request;
+    /** The heartbeat scheduled next; only the scheduler thread touches it. */
+    private ScheduledFuture<?> nextHeartbeat;
 
-    RegistrationLifecycle(RankServerClient server, RegistrationState state, RankClientProperties properties) {
+    RegistrationLifecycle(RankServerClient server, RegistrationState state, RankClientProperties properties,
+                          MemberSessionClient sessions) {
         this.server = server;
         this.state = state;
         this.properties = properties;
+        this.sessions = sessions;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -72,7 +80,9 @@ class RegistrationLifecycle implements SmartLifecycle {
             Registration registration = server.register(request);
             state.registered(registration);
             log.info("Registered {} with rank {}", registration.address(), registration.rank());
-            schedule(() -> heartbeat(0), nextHeartbeat(registration.leaseTtlMs(), sentAt));
+            sessions.registered();
+            openSession(registration);
+            scheduleHeartbeat(0, nextHeartbeat(registration.leaseTtlMs(), sentAt));
         } catch (RankServerException e) {
             retryRegistration(attempt, what, e.getMessage(), backoff.delay(attempt, e.retryAfter()));
         } catch (RuntimeException e) {
@@ -93,15 +103,20 @@ class RegistrationLifecycle implements SmartLifecycle {
         if (registration == null) {
             return;
         }
+        if (sessions.isOpen()) {
+            sessions.renew();
+            scheduleHeartbeat(0, heartbeatPeriod(registration.leaseTtlMs()));
+            return;
+        }
         long sentAt = System.nanoTime();
         try {
             LeaseRenewal renewal = server.renew(registration.id(), registration.leaseToken());
-            Registration before = state.renewed(renewal);
-            if (before != null && before.rank() != renewal.rank()) {
-                log.info("Promoted to rank {}", renewal.rank());
-            }
+            renewed(renewal);
             log.debug("Renewed the lease of {} at rank {}", registration.address(), renewal.rank());
-            schedule(() -> heartbeat(0), nextHeartbeat(renewal.leaseTtlMs(), sentAt));
+            if (sessions.shouldOpen()) {
+                openSession(registration);
+            }
+            scheduleHeartbeat(0, nextHeartbeat(renewal.leaseTtlMs(), sentAt));
         } catch (RankServerException.LeaseLost e) {
             log.warn("Lease lost ({}), registering again", e.why());
             state.lost();
@@ -119,7 +134,30 @@ class RegistrationLifecycle implements SmartLifecycle {
         Duration period = heartbeatPeriod(registration.leaseTtlMs());
         Duration retryIn = delay.compareTo(period) < 0 ? delay : period;
         log.warn("Heartbeat to {} failed ({}), retrying in {} ms", server.currentUrl(), failure, retryIn.toMillis());
-        schedule(() -> heartbeat(failures + 1), retryIn);
+        scheduleHeartbeat(failures + 1, retryIn);
+    }
+
+    private void openSession(Registration registration) {
+        if (sessions.shouldOpen()) {
+            sessions.open(registration, server.currentUrl(), this::renewed,
+                    why -> schedule(() -> scheduleHeartbeat(0, Duration.ZERO), Duration.ZERO));
+        }
+    }
+
+    /** Takes a renewal's answer, over HTTP or on the session. */
+    private void renewed(LeaseRenewal renewal) {
+        Registration before = state.renewed(renewal);
+        if (before != null && before.rank() != renewal.rank()) {
+            log.info("Promoted to rank {}", renewal.rank());
+        }
+    }
+
+    /** Replaces the heartbeat scheduled next, so that one chain of heartbeats runs, however it was restarted. */
+    private void scheduleHeartbeat(int failures, Duration delay) {
+        if (nextHeartbeat != null) {
+            nextHeartbeat.cancel(false);
+        }
+        nextHeartbeat = schedule(() -> heartbeat(failures), delay);
     }
 
     private static String describe(RuntimeException e) {
@@ -140,11 +178,12 @@ class RegistrationLifecycle implements SmartLifecycle {
         return period.compareTo(MIN_HEARTBEAT_PERIOD) < 0 ? MIN_HEARTBEAT_PERIOD : period;
     }
 
-    private void schedule(Runnable task, Duration delay) {
+    private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
         try {
-            scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+            return scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
             log.debug("Not scheduling: shutting down");
+            return null;
         }
     }
 
@@ -170,6 +209,7 @@ class RegistrationLifecycle implements SmartLifecycle {
             Thread.currentThread().interrupt();
         }
         state.lost().ifPresent(this::unregister);
+        sessions.close();
     }
 
     private void unregister(Registration registration) {

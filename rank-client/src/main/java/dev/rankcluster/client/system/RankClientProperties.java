@@ -23,6 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param commands          the commands to pick from at random
  * @param requestTimeout    connect and answer timeout of every call to the server
  * @param unregisterTimeout connect and answer timeout of the unregistration at shutdown
+ * @param sessionEnabled    whether to keep a session (a WebSocket) with the server for lease renewals and
+ *                          deliveries; off, the lease is renewed with HTTP heartbeats and deliveries come over HTTP
  */
 @ConfigurationProperties("rank.client")
 public record RankClientProperties(
@@ -34,7 +36,8 @@ public record RankClientProperties(
         @DefaultValue("15s") Duration sendIntervalMax,
         @DefaultValue({"flush-cache", "rotate-logs", "reload-config", "ping", "compact-storage"}) List<String> commands,
         @DefaultValue("5s") Duration requestTimeout,
-        @DefaultValue("2s") Duration unregisterTimeout) {
+        @DefaultValue("2s") Duration unregisterTimeout,
+        @DefaultValue("true") boolean sessionEnabled) {
 
     public RankClientProperties {
         require(serverUrl != null && !serverUrl.isEmpty(), "rank.client.server-url must name at least one server");

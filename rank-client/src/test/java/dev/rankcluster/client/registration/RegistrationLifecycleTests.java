@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.rankcluster.client.support.FakeRankServer;
+import dev.rankcluster.client.session.MemberSessionClient;
 import dev.rankcluster.client.support.TestProperties;
+import dev.rankcluster.client.system.RankClientProperties;
+import tools.jackson.databind.json.JsonMapper;
 import dev.rankcluster.client.system.ClusterProperties;
 import dev.rankcluster.model.RankHeaders;
 import dev.rankcluster.model.LeaseRenewal;
@@ -46,9 +49,15 @@ class RegistrationLifecycleTests {
     private RegistrationLifecycle lifecycleFor(FakeRankServer target) {
         var properties = TestProperties.clientOf(target.url());
         var client = new RankServerClient(RestClient.builder(), properties, new ClusterProperties(null));
-        lifecycle = new RegistrationLifecycle(client, state, properties);
+        lifecycle = new RegistrationLifecycle(client, state, properties, sessionsOf(properties));
         lifecycle.start();
         return lifecycle;
+    }
+
+    /** The fake server speaks HTTP only: its clients' sessions are refused and they renew over HTTP. */
+    private static MemberSessionClient sessionsOf(RankClientProperties properties) {
+        return new MemberSessionClient(properties, (timestamp, signature, body) -> {
+        }, JsonMapper.shared());
     }
 
     private Registration awaitRegistered() {
@@ -64,8 +73,7 @@ class RegistrationLifecycleTests {
         var down = FakeRankServer.start();
         down.close();
         var properties = TestProperties.clientOf(java.net.URI.create("http://127.0.0.1:" + serverPort));
-        lifecycle = new RegistrationLifecycle(
-                new RankServerClient(RestClient.builder(), properties, new ClusterProperties(null)), state, properties);
+        lifecycle = new RegistrationLifecycle(new RankServerClient(RestClient.builder(), properties, new ClusterProperties(null)), state, properties, sessionsOf(properties));
         lifecycle.start();
 
         lifecycle.startRegistering(PORT);
@@ -249,7 +257,7 @@ class RegistrationLifecycleTests {
                 return super.register(request);
             }
         };
-        lifecycle = new RegistrationLifecycle(client, state, properties);
+        lifecycle = new RegistrationLifecycle(client, state, properties, sessionsOf(properties));
         lifecycle.start();
 
         lifecycle.startRegistering(PORT);
@@ -273,7 +281,7 @@ class RegistrationLifecycleTests {
                 return super.renew(memberId, leaseToken);
             }
         };
-        lifecycle = new RegistrationLifecycle(client, state, properties);
+        lifecycle = new RegistrationLifecycle(client, state, properties, sessionsOf(properties));
         lifecycle.start();
         lifecycle.startRegistering(PORT);
         Registration registration = awaitRegistered();

@@ -13,11 +13,11 @@ public final class TestProperties {
 
     public static RankClientProperties clientOf(URI... serverUrls) {
         return new RankClientProperties(List.of(serverUrls), null, null, false, Duration.ofMillis(50), Duration.ofMillis(100),
-                List.of("flush-cache", "ping"), Duration.ofSeconds(5), Duration.ofMillis(300));
+                List.of("flush-cache", "ping"), Duration.ofSeconds(5), Duration.ofMillis(300), true);
     }
 
     public static RankClientProperties sendingTo(URI serverUrl, Duration min, Duration max, List<String> commands) {
         return new RankClientProperties(List.of(serverUrl), null, null, true, min, max, commands, Duration.ofSeconds(5),
-                Duration.ofMillis(300));
+                Duration.ofMillis(300), true);
     }
 }

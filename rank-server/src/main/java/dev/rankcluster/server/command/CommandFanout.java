@@ -40,12 +40,12 @@ class CommandFanout {
 
     private final Membership membership;
     private final CommandRateLimiter rateLimiter;
-    private final DeliveryClient deliveries;
+    private final DeliveryRouter deliveries;
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Duration deliveryLifetime;
 
-    CommandFanout(Membership membership, CommandRateLimiter rateLimiter, DeliveryClient deliveries,
+    CommandFanout(Membership membership, CommandRateLimiter rateLimiter, DeliveryRouter deliveries,
                   ApplicationEventPublisher events, Clock clock, RankServerProperties properties) {
         this.membership = membership;
         this.rateLimiter = rateLimiter;
@@ -76,18 +76,23 @@ class CommandFanout {
             pending.add(deliveries.deliver(target, new Delivery(commandId, request.command(), sender.id(),
                     sender.address(), sender.rank(), receiver.id(), receiver.rank(), plan.epoch(), issuedAt, expiresAt)));
         }
-        CommandReport report = report(commandId, plan, pending);
+        List<DeliveryResult> results = pending.stream().map(CompletableFuture::join).toList();
+        CommandReport report = report(commandId, plan, results);
         events.publishEvent(new CommandFannedOut(CommandEvent.of(report, request.command(), sender.address()),
-                Duration.ofNanos(System.nanoTime() - started)));
+                Duration.ofNanos(System.nanoTime() - started), onSessions(results, true), onSessions(results, false)));
         return report;
     }
 
-    private CommandReport report(String commandId, CommandTargets plan, List<CompletableFuture<DeliveryResult>> pending) {
+    private static int onSessions(List<DeliveryResult> results, boolean delivered) {
+        return (int) results.stream()
+                .filter(r -> r.transport() == Transport.SESSION && r.isDelivered() == delivered).count();
+    }
+
+    private CommandReport report(String commandId, CommandTargets plan, List<DeliveryResult> results) {
         List<FailedDelivery> failed = new ArrayList<>();
-        List<DeliveryOutcome> outcomes = new ArrayList<>(pending.size());
+        List<DeliveryOutcome> outcomes = new ArrayList<>(results.size());
         int delivered = 0;
-        for (CompletableFuture<DeliveryResult> future : pending) {
-            DeliveryResult result = future.join();
+        for (DeliveryResult result : results) {
             RankedMember target = result.target();
             outcomes.add(new DeliveryOutcome(target.id(), result.isDelivered()));
             if (result.isDelivered()) {
@@ -100,7 +105,7 @@ class CommandFanout {
         if (!outcomes.isEmpty()) {
             membership.recordDeliveries(outcomes);
         }
-        return new CommandReport(commandId, plan.sender().rank(), plan.epoch(), pending.size(), delivered, failed);
+        return new CommandReport(commandId, plan.sender().rank(), plan.epoch(), results.size(), delivered, failed);
     }
 
     private static void validate(CommandRequest request) {

@@ -122,7 +122,7 @@ class DeliveryClient implements AutoCloseable {
         try {
             uri = uriOf(member.address());
         } catch (IllegalArgumentException | URISyntaxException badAddress) {
-            return CompletableFuture.completedFuture(DeliveryResult.failed(member, "not a valid address"));
+            return CompletableFuture.completedFuture(DeliveryResult.failed(member, "not a valid address", Transport.HTTP));
         }
         byte[] body = json.writeValueAsBytes(delivery);
         long timestamp = clock.millis();
@@ -132,7 +132,8 @@ class DeliveryClient implements AutoCloseable {
         post.setEntity(new ByteArrayEntity(body, JSON_CONTENT));
         long deadline = System.nanoTime() + timeout.toNanos();
         return CompletableFuture.supplyAsync(() -> exchange(member, post, deadline), executor)
-                .completeOnTimeout(DeliveryResult.failed(member, timedOut), timeout.toMillis(), TimeUnit.MILLISECONDS);
+                .completeOnTimeout(DeliveryResult.failed(member, timedOut, Transport.HTTP), timeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
     }
 
     private DeliveryResult exchange(RankedMember member, HttpPost post, long deadline) {
@@ -141,7 +142,7 @@ class DeliveryClient implements AutoCloseable {
         ScheduledFuture<?> cancel = deadlines.schedule(post::cancel, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
         try {
             if (!inFlight.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                return DeliveryResult.failed(member, timedOut);
+                return failed(member, timedOut);
             }
             try {
                 return http.execute(post, response -> answered(member, response));
@@ -150,12 +151,12 @@ class DeliveryClient implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return DeliveryResult.failed(member, timedOut);
+            return failed(member, timedOut);
         } catch (IOException e) {
-            return DeliveryResult.failed(member, post.isCancelled() ? timedOut : reason(e));
+            return failed(member, post.isCancelled() ? timedOut : reason(e));
         } catch (IllegalStateException e) {
             // Cancelled at the deadline between taking a pooled connection and using it: HttpClient says so this way.
-            return DeliveryResult.failed(member, post.isCancelled() ? timedOut : "failed: " + e.getMessage());
+            return failed(member, post.isCancelled() ? timedOut : "failed: " + e.getMessage());
         } finally {
             cancel.cancel(false);
         }
@@ -165,10 +166,14 @@ class DeliveryClient implements AutoCloseable {
         int status = response.getCode();
         if (status >= 200 && status < 300) {
             EntityUtils.consume(response.getEntity());
-            return DeliveryResult.delivered(member);
+            return DeliveryResult.delivered(member, Transport.HTTP);
         }
         String problem = problemName(response.getEntity());
-        return DeliveryResult.failed(member, problem == null ? "HTTP " + status : "HTTP " + status + " " + problem);
+        return failed(member, DeliveryResult.refusal(status, problem));
+    }
+
+    private static DeliveryResult failed(RankedMember member, String reason) {
+        return DeliveryResult.failed(member, reason, Transport.HTTP);
     }
 
     /** The problem type a member answered with ({@code delivery-expired}, {@code invalid-signature}...), if any. */

@@ -1,7 +1,9 @@
 package dev.rankcluster.server.events;
 
 import dev.rankcluster.model.ChangeReason;
+import dev.rankcluster.model.SessionEvent;
 import dev.rankcluster.server.membership.Membership;
+import dev.rankcluster.server.membership.SessionPresence;
 import dev.rankcluster.server.membership.RankingSnapshot;
 import dev.rankcluster.server.membership.TreeSnapshot;
 import dev.rankcluster.server.system.ProblemException;
@@ -30,11 +32,12 @@ class EventBroadcaster implements SmartLifecycle {
     private final Object lock = new Object();
     private final ConcurrentSkipListMap<Long, RankingChanged> history = new ConcurrentSkipListMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
-    private final RankingFrames frames = new RankingFrames();
+    private final RankingFrames frames;
     private volatile RankingChanged latest;
     private volatile boolean running;
 
-    EventBroadcaster(Membership membership) {
+    EventBroadcaster(Membership membership, SessionPresence sessions) {
+        this.frames = new RankingFrames(sessions);
         this.membership = membership;
         RankingSnapshot snapshot = startingRanking(membership);
         this.latest = new RankingChanged(snapshot.epoch(), ChangeReason.SNAPSHOT, null, snapshot);
@@ -96,7 +99,12 @@ class EventBroadcaster implements SmartLifecycle {
 
     @EventListener
     void on(CommandFannedOut fannedOut) {
-        subscribers.forEach(subscriber -> subscriber.offer(fannedOut.command()));
+        subscribers.forEach(subscriber -> subscriber.offer("command", fannedOut.command()));
+    }
+
+    @EventListener
+    void on(SessionEvent session) {
+        subscribers.forEach(subscriber -> subscriber.offer("session", session));
     }
 
     RankingFrames frames() {

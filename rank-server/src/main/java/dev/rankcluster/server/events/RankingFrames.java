@@ -3,7 +3,10 @@ package dev.rankcluster.server.events;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.rankcluster.model.ChangeReason;
+import dev.rankcluster.model.RankedMember;
 import dev.rankcluster.model.RankingEvent;
+import dev.rankcluster.server.membership.SessionPresence;
+import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -13,9 +16,14 @@ import tools.jackson.databind.json.JsonMapper;
 final class RankingFrames {
 
     private final JsonMapper json = JsonMapper.builder().build();
+    private final SessionPresence sessions;
     /** Keyed by the change itself (identity): every watcher sends the very instances the broadcaster holds. */
     private final Cache<RankingChanged, String> asChange = frames();
     private final Cache<RankingChanged, String> asSnapshot = frames();
+
+    RankingFrames(SessionPresence sessions) {
+        this.sessions = sessions;
+    }
 
     private static Cache<RankingChanged, String> frames() {
         return Caffeine.newBuilder().weakKeys().maximumSize(2L * EventBroadcaster.HISTORY).build();
@@ -30,6 +38,8 @@ final class RankingFrames {
     }
 
     private String write(RankingChanged change, String reason, String address) {
-        return json.writeValueAsString(new RankingEvent(change.epoch(), reason, address, change.ranking().members()));
+        List<RankedMember> members = change.ranking().members().stream()
+                .map(member -> member.withSession(sessions.isOnSession(member.id()))).toList();
+        return json.writeValueAsString(new RankingEvent(change.epoch(), reason, address, members));
     }
 }

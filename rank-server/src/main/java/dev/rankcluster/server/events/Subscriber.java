@@ -1,6 +1,5 @@
 package dev.rankcluster.server.events;
 
-import dev.rankcluster.model.CommandEvent;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -13,18 +12,18 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * One events stream. Its own virtual thread sends, in order: the first snapshot if any, every ranking change
- * after its cursor (or a fresh snapshot once the history no longer has the next one), and queued command
- * reports. Idle streams get a comment now and then so that proxies keep them open.
+ * after its cursor (or a fresh snapshot once the history no longer has the next one), and the queued command
+ * reports and session events. Idle streams get a comment now and then so that proxies keep them open.
  */
 final class Subscriber {
 
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
-    static final int MAX_QUEUED_COMMANDS = 256;
+    static final int MAX_QUEUED_NOTICES = 256;
 
     private final EventBroadcaster broadcaster;
     private final SseEmitter emitter = new SseEmitter(0L);
     private final Semaphore wakeUp = new Semaphore(0);
-    private final BlockingQueue<CommandEvent> commands = new ArrayBlockingQueue<>(MAX_QUEUED_COMMANDS);
+    private final BlockingQueue<Notice> notices = new ArrayBlockingQueue<>(MAX_QUEUED_NOTICES);
     private final AtomicBoolean closed = new AtomicBoolean();
     private RankingChanged firstSnapshot;
     private long cursor;
@@ -58,9 +57,9 @@ final class Subscriber {
         wakeUp.release();
     }
 
-    /** Queues a command report; a watcher too slow to take them is dropped. */
-    void offer(CommandEvent command) {
-        if (!commands.offer(command)) {
+    /** Queues an event other than a ranking ({@code command}, {@code session}); a watcher too slow to take them is dropped. */
+    void offer(String name, Object data) {
+        if (!notices.offer(new Notice(name, data))) {
             close();
         }
         wake();
@@ -113,8 +112,8 @@ final class Subscriber {
             }
             sent = true;
         }
-        for (CommandEvent command = commands.poll(); command != null && !closed.get(); command = commands.poll()) {
-            emitter.send(SseEmitter.event().name("command").data(command, MediaType.APPLICATION_JSON));
+        for (Notice notice = notices.poll(); notice != null && !closed.get(); notice = notices.poll()) {
+            emitter.send(SseEmitter.event().name(notice.name()).data(notice.data(), MediaType.APPLICATION_JSON));
             sent = true;
         }
         return sent;
@@ -128,5 +127,8 @@ final class Subscriber {
         emitter.send(SseEmitter.event().name("ranking").id(Long.toString(change.epoch()))
                 .data(data, MediaType.APPLICATION_JSON));
         cursor = change.epoch();
+    }
+
+    private record Notice(String name, Object data) {
     }
 }

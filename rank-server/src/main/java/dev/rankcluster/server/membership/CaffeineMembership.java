@@ -157,6 +157,23 @@ public final class CaffeineMembership implements Membership {
     }
 
     @Override
+    public boolean disconnect(String id, String leaseToken) {
+        Lease presented = Lease.presentedBy(leaseToken);
+        lock.lock();
+        try {
+            Entry entry = byId.get(id);
+            Lease lease = leases.getIfPresent(id);
+            if (entry == null || lease == null || !lease.isProvenBy(presented)) {
+                return false;
+            }
+            removeLocked(entry, ChangeReason.DISCONNECTED);
+            return true;
+        } finally {
+            unlockAndPublish();
+        }
+    }
+
+    @Override
     public CommandTargets commandTargets(String senderId, String leaseToken, String targetId) {
         Lease presented = Lease.presentedBy(leaseToken);
         Entry sender;

@@ -26,7 +26,7 @@ public class LastHeard {
         this.nanoClock = nanoClock;
     }
 
-    void heardFrom(String id) {
+    public void heardFrom(String id) {
         nanosById.put(id, nanoClock.getAsLong());
     }
 

@@ -25,6 +25,14 @@ public interface Membership {
     /** An operator removes the member (reason {@code removed}). */
     void remove(String id);
 
+    /**
+     * The member's session broke and nothing answers at its address: it is removed (reason {@code disconnected}),
+     * unless its lease is no longer held by this token (it registered again meanwhile).
+     *
+     * @return whether it was removed
+     */
+    boolean disconnect(String id, String leaseToken);
+
     /** Authenticates the sender and lists the targets of its command: every lower rank, or the one target. */
     CommandTargets commandTargets(String senderId, String leaseToken, String targetId);
 

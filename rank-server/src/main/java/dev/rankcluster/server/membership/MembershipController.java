@@ -41,9 +41,11 @@ class MembershipController {
     private final String adminToken;
     private final DepartedMembers departed;
     private final LastHeard lastHeard;
+    private final SessionPresence sessions;
 
     MembershipController(Membership membership, MemberAddresses addresses, RankServerProperties properties,
-                         DepartedMembers departed, LastHeard lastHeard) {
+                         DepartedMembers departed, LastHeard lastHeard, SessionPresence sessions) {
+        this.sessions = sessions;
         this.membership = membership;
         this.addresses = addresses;
         this.adminToken = properties.adminToken();
@@ -71,10 +73,13 @@ class MembershipController {
         return ResponseEntity.ok(registration);
     }
 
-    @Operation(summary = "The ranking: every member by rank, with the epoch it was read at")
+    @Operation(summary = "The ranking: every member by rank, with the epoch it was read at",
+            description = "session: whether the member is on a session with this server")
     @GetMapping(MEMBERS)
     Ranking ranking() {
-        return membership.snapshot().toRanking();
+        Ranking ranking = membership.snapshot().toRanking();
+        return new Ranking(ranking.epoch(), ranking.members().stream()
+                .map(member -> member.withSession(sessions.isOnSession(member.id()))).toList());
     }
 
     @Operation(summary = "One member, with its rank and the epoch")
@@ -82,7 +87,7 @@ class MembershipController {
     @ApiResponse(responseCode = "404", description = "no such member, or its lease expired")
     @GetMapping(MEMBERS + "/{id}")
     MemberDetails member(@PathVariable String id) {
-        return membership.find(id)
+        return membership.find(id).map(member -> member.withSession(sessions.isOnSession(id)))
                 .orElseThrow(() -> ProblemException.notFound("no member with id %s".formatted(id)));
     }
 

@@ -19,7 +19,8 @@ public final class MembershipProblems {
 
     /**
      * The answer to a heartbeat of a member that is gone, saying why in {@code detail} and, for programs, in
-     * {@code cause}: {@code expired}, {@code removed}, {@code unreachable}, {@code left} or {@code unknown} (this
+     * {@code cause}: {@code expired}, {@code removed}, {@code unreachable}, {@code left}, {@code disconnected} or
+     * {@code unknown} (this
      * server never saw it go: it restarted or its store was emptied).
      */
     public static ProblemException leaseGone(String id, Optional<ChangeReason> reason) {
@@ -28,6 +29,7 @@ public final class MembershipProblems {
             case REMOVED -> "an operator removed it";
             case UNREACHABLE -> "it was removed as unreachable: deliveries to it kept failing";
             case LEFT -> "it unregistered";
+            case DISCONNECTED -> "its session broke and nothing answered at its address";
             case JOINED, SNAPSHOT -> "it is not registered";
         }).orElse("this server does not know it: the server restarted or its store was emptied");
         ProblemException problem = ProblemException.notFound(

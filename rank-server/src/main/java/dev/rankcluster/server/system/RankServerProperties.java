@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param adminToken           bearer token that may remove any member; unset (or blank) disables removal by operators
  * @param store                where the membership lives: {@code memory} (this server alone) or {@code redis}
  *                             (shared by every server on one Redis, {@code spring.data.redis.*})
+ * @param sessionProbeTimeout  how long the TCP probe of a member whose session broke may wait: no answer by then
+ *                             and the member is removed as {@code disconnected}
  */
 @Validated
 @ConfigurationProperties("rank.server")
@@ -37,7 +39,8 @@ public record RankServerProperties(
         @DefaultValue("5") @Positive int maxCommandsPerSecond,
         @DefaultValue("false") boolean trustAdvertisedHost,
         String adminToken,
-        @DefaultValue("memory") @NotNull Store store) {
+        @DefaultValue("memory") @NotNull Store store,
+        @DefaultValue("500ms") @NotNull @DurationMin(millis = 1) Duration sessionProbeTimeout) {
 
     public enum Store { MEMORY, REDIS }
 
@@ -64,7 +67,8 @@ public record RankServerProperties(
         return "RankServerProperties[maxMembers=%d, leaseTtl=%s, deliveryTimeout=%s, maxClockSkew=%s, "
                 .formatted(maxMembers, leaseTtl, deliveryTimeout, maxClockSkew)
                 + "maxConcurrentDeliveries=%d, maxFailedDeliveries=%d, ".formatted(maxConcurrentDeliveries, maxFailedDeliveries)
-                + "maxCommandsPerSecond=%d, trustAdvertisedHost=%s, adminToken=%s, store=%s]"
-                .formatted(maxCommandsPerSecond, trustAdvertisedHost, adminToken == null ? "unset" : "set", store);
+                + "maxCommandsPerSecond=%d, trustAdvertisedHost=%s, adminToken=%s, store=%s, sessionProbeTimeout=%s]"
+                .formatted(maxCommandsPerSecond, trustAdvertisedHost, adminToken == null ? "unset" : "set", store,
+                        sessionProbeTimeout);
     }
 }

@@ -204,7 +204,7 @@ class DeliveryClientTests {
 
     static DeliveryClient client(int maxConcurrentDeliveries) {
         return new DeliveryClient(new RankServerProperties(100, Duration.ofSeconds(10), TIMEOUT, Duration.ofMillis(100),
-                maxConcurrentDeliveries, 3, 5, false, null, RankServerProperties.Store.MEMORY),
+                maxConcurrentDeliveries, 3, 5, false, null, RankServerProperties.Store.MEMORY, java.time.Duration.ofMillis(500)),
                 JsonMapper.builder().build(), Clock.systemUTC());
     }
 

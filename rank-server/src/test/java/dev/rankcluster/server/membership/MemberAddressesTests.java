@@ -16,7 +16,7 @@ class MemberAddressesTests {
     static MemberAddresses addresses(boolean trustAdvertisedHost) {
         return new MemberAddresses(new RankServerProperties(10, Duration.ofSeconds(10), Duration.ofSeconds(2),
                 Duration.ofMillis(500), 512, 3, 5,
-                trustAdvertisedHost, null, RankServerProperties.Store.MEMORY));
+                trustAdvertisedHost, null, RankServerProperties.Store.MEMORY, java.time.Duration.ofMillis(500)));
     }
 
     @ParameterizedTest

@@ -13,7 +13,7 @@ class StartupWarningTests {
     static RankServerProperties serverProperties() {
         return new RankServerProperties(10_000, java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(2),
                 java.time.Duration.ofMillis(500), 512, 3, 5,
-                false, "admin", RankServerProperties.Store.MEMORY);
+                false, "admin", RankServerProperties.Store.MEMORY, java.time.Duration.ofMillis(500));
     }
 
     @Test

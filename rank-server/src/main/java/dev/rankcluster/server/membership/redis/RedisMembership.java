@@ -103,6 +103,11 @@ public final class RedisMembership implements Membership {
     }
 
     @Override
+    public boolean disconnect(String id, String leaseToken) {
+        return scripts.runChange(REMOVE, id, "disconnected", hash(leaseToken), pauseThresholdMs).status().equals("removed");
+    }
+
+    @Override
     public CommandTargets commandTargets(String senderId, String leaseToken, String targetId) {
         Reply reply = authenticated(senderId, scripts.run(COMMAND_TARGETS, senderId, hash(leaseToken),
                 targetId == null ? "" : targetId, pauseThresholdMs));
