@@ -3,6 +3,7 @@ package dev.rankcluster.bench.load;
 import dev.rankcluster.model.DeliverySignature;
 import dev.rankcluster.model.RankHeaders;
 import dev.rankcluster.model.Registration;
+import dev.rankcluster.model.SessionProtocol;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -31,7 +32,6 @@ final class SessionMember implements WebSocket.Listener {
         }
     }
 
-    private static final String RENEW = "{\"type\":\"renew\"}";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Registration member;
@@ -53,7 +53,7 @@ final class SessionMember implements WebSocket.Listener {
     /** Opens the member's session; fails as the handshake was refused (401, 403, 404) or could not be made. */
     static CompletableFuture<SessionMember> open(HttpClient client, URI server, Registration member, Counts counts) {
         SessionMember session = new SessionMember(member, counts);
-        URI uri = URI.create("ws://%s:%d/api/v1/members/%s/session".formatted(server.getHost(), server.getPort(), member.id()));
+        URI uri = URI.create("ws://%s:%d%s".formatted(server.getHost(), server.getPort(), SessionProtocol.path(member.id())));
         return client.newWebSocketBuilder()
                 .header(RankHeaders.LEASE_TOKEN, member.leaseToken())
                 .connectTimeout(Duration.ofSeconds(10))
@@ -69,7 +69,7 @@ final class SessionMember implements WebSocket.Listener {
     }
 
     void renew() {
-        send(RENEW);
+        send(SessionProtocol.RENEW_FRAME);
     }
 
     /** Keeps {@code inFlight} renewals outstanding until {@link #stopPumping}: pipelined, bounded per session. */
@@ -139,13 +139,13 @@ final class SessionMember implements WebSocket.Listener {
     private void handle(String text) {
         JsonNode frame = JSON.readTree(text);
         switch (frame.path("type").asString()) {
-            case "renewed" -> {
+            case SessionProtocol.RENEWED -> {
                 counts.renewed().increment();
                 if (pumping) {
                     renew();
                 }
             }
-            case "delivery" -> acknowledge(frame);
+            case SessionProtocol.DELIVERY -> acknowledge(frame);
             default -> throw new IllegalStateException("a frame the protocol does not have: " + text);
         }
     }
