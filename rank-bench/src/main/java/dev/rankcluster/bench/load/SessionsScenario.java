@@ -62,15 +62,30 @@ final class SessionsScenario implements Scenario {
             int warmUp = settings.count(50);
             int count = settings.count(100);
             warmUp(server, sender, warmUp);
-            results.latencies("sessions.fanout999.http", "fan-out to 999 members, HTTP deliveries",
-                    FanOut.measure(server.api(), sender, targets, 0, count));
+            fanOuts(server, sender, count, "http", "HTTP", results);
             OnSessions opened = OnSessions.open(members, sessions);
             warmUp(server, sender, warmUp);
             OnSessions check = opened.countingFromNow();
-            Latencies onSessions = FanOut.measure(server.api(), sender, targets, 0, count);
+            fanOuts(server, sender, count, "session", "session", results);
             check.allDelivered("the fan-out", (long) count * targets);
-            results.latencies("sessions.fanout999.session", "fan-out to 999 members, session deliveries", onSessions);
         }
+    }
+
+    /** Times {@code count} fan-outs to 999, and what they cost the server and this generator in CPU per delivery. */
+    private static void fanOuts(ServerProcess server, Registration sender, int count, String key, String transport,
+                                Results results) {
+        long deliveries = (long) count * (FANOUT_MEMBERS - 1);
+        Duration serverCpu = server.process().cpu();
+        Duration generatorCpu = Throughput.ownCpu();
+        Latencies latencies = FanOut.measure(server.api(), sender, FANOUT_MEMBERS - 1, 0, count);
+        results.latencies("sessions.fanout999." + key, "fan-out to 999 members, %s deliveries".formatted(transport),
+                latencies);
+        results.add("sessions.fanout999.serverCpuPerDelivery." + key, "µs",
+                "server CPU per %s delivery, fan-out to 999".formatted(transport),
+                server.process().cpu().minus(serverCpu).toNanos() / 1e3 / deliveries);
+        results.add("sessions.fanout999.generatorCpuPerDelivery." + key, "µs",
+                "load generator CPU per %s delivery (its members), fan-out to 999".formatted(transport),
+                Throughput.ownCpu().minus(generatorCpu).toNanos() / 1e3 / deliveries);
     }
 
     /** Commands whose reports are not checked: until its JIT has compiled them, a busy server times some out. */
@@ -122,6 +137,8 @@ final class SessionsScenario implements Scenario {
                 .formatted(transport), sustained.itemsPerSecond());
         results.add("sessions.sustained.serverCpuPerDelivery." + key, "µs", "server CPU per %s delivery, sustained"
                 .formatted(transport), sustained.serverCpuMicrosPerOp() * sustained.operationsPerSecond() / sustained.itemsPerSecond());
+        results.add("sessions.sustained.generatorCpuPerDelivery." + key, "µs", "load generator CPU per %s delivery, sustained"
+                .formatted(transport), sustained.generatorCpuMicrosPerOp() * sustained.operationsPerSecond() / sustained.itemsPerSecond());
     }
 
     private static void renewals(BenchSettings settings, Results results) {
