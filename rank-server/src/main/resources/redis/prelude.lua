@@ -74,3 +74,21 @@ local function remove_member(id, reason)
     return record_change(reason, member[3], id, member[4], member[2])
 end
 
+-- One member's heartbeat: 'gone' (no such member, or its lease lapsed: then it is removed as expired),
+-- 'forbidden' (another token holds the lease), else 'renewed' with its rank and the epoch of that rank.
+local function renew_lease(id, token_hash, ttl, now, pause_threshold)
+    local member = redis.call('HMGET', member_key(id), 'entry', 'token')
+    if not member[1] then
+        return 'gone'
+    end
+    if lease_lapsed(id, now, pause_threshold) then
+        remove_member(id, 'expired')
+        return 'gone'
+    end
+    -- Comparing digests: timing can at most tell how much of a guess's digest matches, which says nothing of the token.
+    if member[2] ~= token_hash then
+        return 'forbidden'
+    end
+    grant_lease(id, ttl, now)
+    return 'renewed', redis.call('ZRANK', RANKING, member[1]), current_epoch()
+end

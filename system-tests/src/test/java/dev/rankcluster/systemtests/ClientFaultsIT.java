@@ -81,21 +81,29 @@ class ClientFaultsIT {
         awaitChanges(RankingChange.of(victim, "left"));
     }
 
+    /** Its session breaks with the process, and nothing answers at its address: removed at once, not at the TTL. */
     @Test
-    void sigkill_clientRemovedWithinTheLeaseTtl_lowerRankPromoted() {
+    void sigkill_clientOnASession_removedAsDisconnectedWithinOneSecond_lowerRankPromoted() {
         long promotions = below.process().linesContaining("Promoted to rank 1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.ranking().members().stream()
+                .allMatch(member -> member.session()));
         victim.process().kill();
 
-        await().atMost(EXPIRY).untilAsserted(() -> assertThat(server.addresses()).isEqualTo(without(before, victim)));
-        awaitChanges(RankingChange.of(victim, "expired"));
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(server.addresses()).isEqualTo(without(before, victim)));
+        awaitChanges(RankingChange.of(victim, "disconnected"));
         below.process().awaitPrinted("Promoted to rank 1", promotions + 1, LEASE_TTL);
     }
 
+    /** A frozen client's connection stays open, but it renews nothing: the lease rule applies, never sooner. */
     @Test
     void sigstop_frozenClientEvicted_afterSigcontRegistersAgainAtTheLowestRank() {
         long lostLeases = victim.process().linesContaining(EXPIRED_LEASE);
         victim.process().freeze();
 
+        // Renewed at most a third of a TTL before the freeze, so listed for at least two thirds of one after it.
+        await().during(LEASE_TTL.multipliedBy(2).dividedBy(3).minusMillis(300)).atMost(LEASE_TTL)
+                .untilAsserted(() -> assertThat(server.addresses()).isEqualTo(before));
         await().atMost(EXPIRY).untilAsserted(() -> assertThat(server.addresses()).isEqualTo(without(before, victim)));
         assertThat(victim.process().isFrozen()).as("still frozen when evicted").isTrue();
 

@@ -39,6 +39,7 @@ final class Cluster implements AfterAllCallback, TestWatcher {
     private final Path serverJar = jar("rank.server.jar");
     private final Path clientJar = jar("rank.client.jar");
     private final String clusterToken = randomToken();
+    private final String adminToken = randomToken();
     private final JsonHttp http = new JsonHttp();
     private final List<JavaProcess> processes = new CopyOnWriteArrayList<>();
     private final List<RankClient> clients = new CopyOnWriteArrayList<>();
@@ -56,6 +57,11 @@ final class Cluster implements AfterAllCallback, TestWatcher {
     /** The cluster token every process of this cluster was given: what a registration needs. */
     String clusterToken() {
         return clusterToken;
+    }
+
+    /** The admin token of this cluster's server: what removing a member or dropping its session needs. */
+    String adminToken() {
+        return adminToken;
     }
 
     RankServer server() {
@@ -81,7 +87,8 @@ final class Cluster implements AfterAllCallback, TestWatcher {
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
                 "--rank.server.lease-ttl=" + leaseTtl.toMillis() + "ms",
-                "--rank.cluster.token=" + clusterToken));
+                "--rank.cluster.token=" + clusterToken,
+                "--rank.server.admin-token=" + adminToken));
         var started = new RankServer(process, port, http);
         await(process.name() + " healthy").atMost(STARTUP).until(() -> stillRunning(process) && started.isHealthy());
         server = started;

@@ -51,6 +51,10 @@ final class ScriptedMember implements AutoCloseable {
         return registration.id();
     }
 
+    String leaseToken() {
+        return registration.leaseToken();
+    }
+
     void renew() {
         send(server, HttpRequest.newBuilder(server.uri("/api/v1/members/" + id() + "/lease"))
                 .header("X-Lease-Token", registration.leaseToken()).PUT(HttpRequest.BodyPublishers.noBody()), 200);

@@ -9,6 +9,7 @@ import java.util.concurrent.Flow;
 
 import dev.rankcluster.model.CommandEvent;
 import dev.rankcluster.model.RankingEvent;
+import dev.rankcluster.model.SessionEvent;
 
 /**
  * Records the server's event stream ({@code GET /api/v1/events}) as a watcher sees it: every ranking change
@@ -19,6 +20,7 @@ final class ServerEvents implements AutoCloseable, Flow.Subscriber<String> {
     private final JsonHttp http;
     private final List<RankingEvent> rankings = new CopyOnWriteArrayList<>();
     private final List<CommandEvent> commands = new CopyOnWriteArrayList<>();
+    private final List<SessionEvent> sessions = new CopyOnWriteArrayList<>();
     private final List<String> malformed = new CopyOnWriteArrayList<>();
     private final StringBuilder data = new StringBuilder();
     private String eventName = "message";
@@ -46,6 +48,12 @@ final class ServerEvents implements AutoCloseable, Flow.Subscriber<String> {
     }
 
     /** The reports of every fan-out, in order. */
+    /** Every session that opened or closed, in order. */
+    List<SessionEvent> sessions() {
+        failOnMalformedEvents();
+        return List.copyOf(sessions);
+    }
+
     List<CommandEvent> commands() {
         failOnMalformedEvents();
         return List.copyOf(commands);
@@ -94,6 +102,7 @@ final class ServerEvents implements AutoCloseable, Flow.Subscriber<String> {
                 switch (eventName) {
                     case "ranking" -> rankings.add(http.mapper().readValue(data.toString(), RankingEvent.class));
                     case "command" -> commands.add(http.mapper().readValue(data.toString(), CommandEvent.class));
+                    case "session" -> sessions.add(http.mapper().readValue(data.toString(), SessionEvent.class));
                     default -> malformed.add("unknown event '%s': %s".formatted(eventName, data));
                 }
             } catch (RuntimeException e) {

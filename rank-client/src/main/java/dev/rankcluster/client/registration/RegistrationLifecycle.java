@@ -78,9 +78,9 @@ class RegistrationLifecycle implements SmartLifecycle {
         long sentAt = System.nanoTime();
         try {
             Registration registration = server.register(request);
+            sessions.registering();
             state.registered(registration);
             log.info("Registered {} with rank {}", registration.address(), registration.rank());
-            sessions.registered();
             openSession(registration);
             scheduleHeartbeat(0, nextHeartbeat(registration.leaseTtlMs(), sentAt));
         } catch (RankServerException e) {

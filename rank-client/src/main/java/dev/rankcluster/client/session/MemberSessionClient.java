@@ -41,6 +41,7 @@ public class MemberSessionClient {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private volatile SessionConnection current;
     private volatile boolean givenUp;
+    private volatile boolean opening;
     private volatile int shortSessionsInARow;
     /** A session that ends within one lease TTL of opening counts as short. */
     private volatile Duration shortSession = Duration.ofSeconds(10);
@@ -59,15 +60,32 @@ public class MemberSessionClient {
         return session != null && session.isOpen();
     }
 
+    /** Whether a session is being opened right now. */
+    public boolean isOpening() {
+        return opening;
+    }
+
+    /** {@code open}, {@code opening}, {@code http} (given up or not yet open) or {@code off}, for health details. */
+    public String describe() {
+        if (!enabled) {
+            return "off";
+        }
+        return isOpen() ? "open" : opening ? "opening" : "http";
+    }
+
     /** Whether a session should be tried for this registration: on, and not given up. */
     public boolean shouldOpen() {
         return enabled && !givenUp && !isOpen();
     }
 
-    /** A new registration: sessions get another chance. */
-    public void registered() {
+    /**
+     * A new registration, before it is published: sessions get another chance, and one is about to be opened (so
+     * that this client does not look ready before it is on its session or knows it cannot be).
+     */
+    public void registering() {
         givenUp = false;
         shortSessionsInARow = 0;
+        opening = shouldOpen();
     }
 
     /**
@@ -93,6 +111,7 @@ public class MemberSessionClient {
                 }
             }
         }, json, executor);
+        opening = true;
         try {
             http.newWebSocketBuilder()
                     .header(RankHeaders.LEASE_TOKEN, registration.leaseToken())
@@ -105,6 +124,8 @@ public class MemberSessionClient {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return false;
+        } finally {
+            opening = false;
         }
         current = session;
         log.info("Session opened with {}", serverUrl);

@@ -101,6 +101,24 @@ class RegistrationLifecycleTests {
         assertThat(output.getOut()).contains("failed (server answered 503)").contains("failed (server answered 500)");
     }
 
+    /** A server (or a proxy) that does not upgrade to WebSocket: the client says why once and renews over HTTP. */
+    @Test
+    void session_cannotBeOpened_loggedOnce_leaseRenewedWithHttpHeartbeats(CapturedOutput output) {
+        server = FakeRankServer.start().leaseTtl(Duration.ofMillis(600)).expireLeases(true);
+        lifecycleFor(server).startRegistering(PORT);
+        Registration registration = awaitRegistered();
+
+        await().atMost(WITHIN).until(() -> server.count("PUT", "/api/v1/members/") >= 5);
+
+        assertThat(server.requests("GET", "/api/v1/members/" + registration.id() + "/session"))
+                .as("one attempt per registration").hasSize(1);
+        assertThat(countMatches(output.getOut(), "Could not open a session with " + Pattern.quote(server.url().toString())
+                + " \\(the server answered the upgrade with HTTP \\d{3}\\): renewing the lease with HTTP heartbeats "
+                + "until this client registers again")).isOne();
+        assertThat(server.count("POST", "/api/v1/members")).as("the lease was kept").isEqualTo(1);
+        assertThat(output.getOut()).doesNotContain("Session opened");
+    }
+
     @Test
     void register_body_carriesPortAndNoBearerWithoutClusterToken() {
         server = FakeRankServer.start();

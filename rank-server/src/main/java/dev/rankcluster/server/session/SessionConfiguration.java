@@ -6,6 +6,7 @@ import dev.rankcluster.server.membership.LastHeard;
 import dev.rankcluster.server.membership.Membership;
 import dev.rankcluster.server.system.RankServerProperties;
 import java.util.concurrent.CompletableFuture;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -55,8 +56,9 @@ class SessionConfiguration implements WebSocketConfigurer {
         return container;
     }
 
-    /** Each renewal goes to the membership at once. */
+    /** Each renewal goes to the membership at once: cheap in memory. The Redis store renews in batches instead. */
     @Bean
+    @ConditionalOnProperty(name = "rank.server.store", havingValue = "memory", matchIfMissing = true)
     static SessionLeases sessionLeases(Membership membership) {
         return (memberId, leaseToken) -> {
             try {

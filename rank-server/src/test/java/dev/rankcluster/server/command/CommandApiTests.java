@@ -358,7 +358,7 @@ class CommandApiTests extends RankServerTestBase {
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(http.get("/actuator/prometheus").body())
                 .contains("rank_members ", "rank_registrations_total", "rank_removals_total{reason=\"removed\"}",
-                        "rank_commands_total", "rank_deliveries_total{outcome=\"delivered\"}",
+                        "rank_commands_total", "rank_deliveries_total{outcome=\"delivered\",transport=\"http\"}",
                         "rank_fanout_seconds_count"));
     }
 
@@ -377,8 +377,8 @@ class CommandApiTests extends RankServerTestBase {
             assertThat(delta(before, after, "rank_registrations_total")).isEqualTo(3);
             assertThat(delta(before, after, "rank_removals_total{reason=\"removed\"}")).isEqualTo(1);
             assertThat(delta(before, after, "rank_commands_total")).isEqualTo(1);
-            assertThat(delta(before, after, "rank_deliveries_total{outcome=\"delivered\"}")).isEqualTo(1);
-            assertThat(delta(before, after, "rank_deliveries_total{outcome=\"failed\"}")).isEqualTo(1);
+            assertThat(delta(before, after, "rank_deliveries_total{outcome=\"delivered\",transport=\"http\"}")).isEqualTo(1);
+            assertThat(delta(before, after, "rank_deliveries_total{outcome=\"failed\",transport=\"http\"}")).isEqualTo(1);
             assertThat(delta(before, after, "rank_fanout_seconds_count")).isEqualTo(1);
         });
     }

@@ -59,7 +59,7 @@ class OpenApiDocumentTests {
         assertThat(document.path("openapi").asString()).startsWith("3.1");
         assertThat(document.path("paths").propertyNames()).containsExactlyInAnyOrder(
                 "/api/v1/members", "/api/v1/members/{id}", "/api/v1/members/{id}/lease", "/api/v1/commands",
-                "/api/v1/events", "/api/v1/dashboard", "/api/v1/dashboard/last-heard");
+                "/api/v1/events", "/api/v1/dashboard", "/api/v1/dashboard/last-heard", "/api/v1/sessions/{memberId}");
         assertThat(document.at("/paths/~1api~1v1~1members/post/responses/400/content")
                 .has("application/problem+json")).as("errors are problems").isTrue();
     }

@@ -38,7 +38,7 @@ final class MembershipScripts {
     private static final Logger log = LoggerFactory.getLogger(MembershipScripts.class);
 
     enum Script {
-        REGISTER, RENEW, REMOVE, COMMAND_TARGETS, RECORD_DELIVERIES, FIND, RANKING, RANKING_AFTER_LOSS, REAP, COMMAND_RATE;
+        REGISTER, RENEW, RENEW_BATCH, REMOVE, COMMAND_TARGETS, RECORD_DELIVERIES, FIND, RANKING, RANKING_AFTER_LOSS, REAP, COMMAND_RATE;
 
         String file() {
             return "redis/" + name().toLowerCase(Locale.ROOT).replace('_', '-') + ".lua";

@@ -104,8 +104,11 @@ final class RankingFeed implements MessageListener, AutoCloseable {
         Copy copy = current;
         if (!synced) {
             resync("not read yet, or the last read failed");
-        } else if (redis.epoch() < copy.epoch()
-                || redis.epoch() == copy.epoch() && !redis.history().equals(copy.history())) {
+        } else if (redis.epoch() < copy.epoch()) {
+            // The sweep read Redis's epoch before a change that reached the copy since: only a fresh read, behind
+            // the copy too, shows that Redis lost changes (resync then moves Redis's epoch past the copy's).
+            resync("Redis was at epoch %d, behind this server's copy at epoch %d".formatted(redis.epoch(), copy.epoch()));
+        } else if (redis.epoch() == copy.epoch() && !redis.history().equals(copy.history())) {
             resyncAfterLoss("Redis, at epoch %d, lost changes that this server's copy at epoch %d holds"
                     .formatted(redis.epoch(), copy.epoch()));
         } else if (copy.epoch() >= awaitedEpoch) {

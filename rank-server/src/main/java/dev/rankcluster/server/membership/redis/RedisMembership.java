@@ -8,6 +8,7 @@ import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.R
 import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.REGISTER;
 import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.REMOVE;
 import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.RENEW;
+import static dev.rankcluster.server.membership.redis.MembershipScripts.Script.RENEW_BATCH;
 
 import dev.rankcluster.model.DeliverySignature;
 import dev.rankcluster.model.LeaseRenewal;
@@ -32,6 +33,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +92,35 @@ public final class RedisMembership implements Membership {
     public LeaseRenewal renewLease(String id, String leaseToken) {
         Reply reply = authenticated(id, scripts.run(RENEW, id, hash(leaseToken), leaseTtlMs, pauseThresholdMs));
         return new LeaseRenewal((int) reply.number(1), reply.number(2), leaseTtlMs);
+    }
+
+    /**
+     * Many leases in one round trip ({@code renew-batch.lua}): each claim's answer is what {@link #renewLease} would
+     * have answered it, renewed or refused with its problem, in the order of the claims. Redis failing throws, as
+     * {@link #renewLease} does, and then no lease was renewed.
+     */
+    List<CompletableFuture<LeaseRenewal>> renewLeases(List<LeaseClaim> claims) {
+        Object[] args = new Object[2 + 2 * claims.size()];
+        args[0] = leaseTtlMs;
+        args[1] = pauseThresholdMs;
+        int i = 2;
+        for (LeaseClaim claim : claims) {
+            args[i++] = claim.memberId();
+            args[i++] = hash(claim.leaseToken());
+        }
+        Reply reply = scripts.run(RENEW_BATCH, args);
+        List<CompletableFuture<LeaseRenewal>> answers = new ArrayList<>(claims.size());
+        for (int claim = 0; claim < claims.size(); claim++) {
+            int at = 3 * claim;
+            String id = claims.get(claim).memberId();
+            answers.add(switch (reply.text(at)) {
+                case "renewed" -> CompletableFuture.completedFuture(
+                        new LeaseRenewal((int) reply.number(at + 1), reply.number(at + 2), leaseTtlMs));
+                case "gone" -> CompletableFuture.failedFuture(MembershipProblems.gone(id));
+                default -> CompletableFuture.failedFuture(MembershipProblems.wrongLeaseToken(id));
+            });
+        }
+        return answers;
     }
 
     @Override

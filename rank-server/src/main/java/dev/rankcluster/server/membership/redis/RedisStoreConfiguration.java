@@ -1,7 +1,6 @@
 package dev.rankcluster.server.membership.redis;
 
 import dev.rankcluster.server.command.CommandRateLimiter;
-import dev.rankcluster.server.membership.Membership;
 import dev.rankcluster.server.system.PauseAwareTicker;
 import dev.rankcluster.server.system.RankServerProperties;
 import io.lettuce.core.ClientOptions;
@@ -44,10 +43,16 @@ class RedisStoreConfiguration {
     }
 
     @Bean
-    Membership membership(MembershipScripts scripts, RankingFeed feed, RankingSubscription subscription,
-                          RankServerProperties properties, Clock clock) {
+    RedisMembership membership(MembershipScripts scripts, RankingFeed feed, RankingSubscription subscription,
+                               RankServerProperties properties, Clock clock) {
         return new RedisMembership(scripts, feed, subscription, properties.maxMembers(), properties.leaseTtl(),
                 properties.maxFailedDeliveries(), clock);
+    }
+
+    /** The renewals of session frames, in batches: a frame does not cost a round trip to Redis. */
+    @Bean
+    BatchedSessionLeases sessionLeases(RedisMembership membership) {
+        return new BatchedSessionLeases(membership::renewLeases);
     }
 
     @Bean

@@ -5,14 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rankcluster.model.ProblemType;
+import dev.rankcluster.model.RankHeaders;
+import dev.rankcluster.model.SessionProtocol;
+import dev.rankcluster.server.session.SessionLeases;
 import dev.rankcluster.server.support.RankServerTestBase;
 import dev.rankcluster.server.support.Receiver;
 import dev.rankcluster.server.support.RedisServer;
 import dev.rankcluster.server.support.SseClient;
 import dev.rankcluster.server.support.ServerHttp.Response;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -31,9 +41,41 @@ class RedisStoreApiTests extends RankServerTestBase {
         registry.add("spring.data.redis.port", redis::port);
     }
 
+    @Autowired
+    SessionLeases sessionLeases;
+
     @AfterAll
     static void stopRedis() {
         redis.stop();
+    }
+
+    @Test
+    void session_redisStore_renewFrameAnsweredThroughTheBatches() throws Exception {
+        JsonNode member = register(9307);
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        WebSocket session = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header(RankHeaders.LEASE_TOKEN, member.path("leaseToken").asString())
+                .buildAsync(URI.create("ws://127.0.0.1:%d%s".formatted(port,
+                        SessionProtocol.path(member.path("id").asString()))), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                        answer.complete(data.toString());
+                        return null;
+                    }
+                })
+                .get(10, TimeUnit.SECONDS);
+        try {
+            session.sendText(SessionProtocol.RENEW_FRAME, true);
+
+            assertThat(sessionLeases).isInstanceOf(BatchedSessionLeases.class);
+            assertThat(answer).succeedsWithin(Duration.ofSeconds(10)).satisfies(frame -> assertThat(frame)
+                    .contains("\"type\":\"renewed\"", "\"rank\":0", "\"epoch\":" + member.path("epoch").asLong()));
+        } finally {
+            // Leaving closes the session (1000): no probe of the member's address runs into the next test.
+            http.delete("/api/v1/members/" + member.path("id").asString(),
+                    RankHeaders.LEASE_TOKEN, member.path("leaseToken").asString());
+            session.abort();
+        }
     }
 
     @Test
