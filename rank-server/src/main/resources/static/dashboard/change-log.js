@@ -25,6 +25,19 @@ export class ChangeLog {
         }
     }
 
+    /**
+     * Notes a session that closed unexpectedly (the connection broke, an admin dropped it, a bad frame) and
+     * returns whether it did: a member leaving, replaced or removed closes its session too, which says nothing new.
+     */
+    session(event, now) {
+        const text = sessionCloses.get(event.cause);
+        if (event.open || !text) {
+            return false;
+        }
+        this.note(`${event.address} ${text}`, 'session', now);
+        return true;
+    }
+
     render() {
         for (const {text, kind, at, epoch} of this.pending) {
             const item = document.createElement('li');
@@ -47,6 +60,12 @@ export class ChangeLog {
         }
     }
 }
+
+const sessionCloses = new Map([
+    ['dropped', 'lost its session'],
+    ['operator', 'session dropped by admin'],
+    ['invalid-frame', 'session closed: invalid frame'],
+]);
 
 function describe(change) {
     if (change.first) {

@@ -5,7 +5,7 @@
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 10000;
 
-export function followEvents(url, {onRanking, onCommand, onState}) {
+export function followEvents(url, {onRanking, onCommand, onSession, onState}) {
     let retryMs = FIRST_RETRY_MS;
 
     function open() {
@@ -16,6 +16,7 @@ export function followEvents(url, {onRanking, onCommand, onState}) {
         });
         source.addEventListener('ranking', event => deliver(onRanking, event));
         source.addEventListener('command', event => deliver(onCommand, event));
+        source.addEventListener('session', event => deliver(onSession, event));
         source.addEventListener('error', () => {
             onState('reconnecting');
             if (source.readyState === EventSource.CLOSED) {

@@ -60,7 +60,23 @@ function showState(state) {
         changes.note('events stream lost: reconnecting', 'offline', Date.now());
     }
     wasLive ||= state === 'live';
+    if (state === 'live') {
+        readSessions();
+    }
     scheduleRender();
+}
+
+// Session events missed while the stream was down are not replayed, and a ranking event says who is on a session
+// only as of its change: on every (re)connect the members' current marks are read once.
+function readSessions() {
+    const asOf = model.sessionEvents;
+    fetch('api/v1/members').then(response => response.json()).then(ranking => {
+        if (model.applySessionsRead(ranking, asOf)) {
+            scheduleRender();
+        }
+    }).catch(() => {
+        // The events stream shows the connection state; the marks follow the session events meanwhile.
+    });
 }
 
 followEvents('api/v1/events', {
@@ -75,6 +91,12 @@ followEvents('api/v1/events', {
         flow.add(event, Date.now());
         chart.addDeliveries(event.delivered);
         scheduleRender();
+    },
+    onSession(event) {
+        const marked = model.applySession(event);
+        if (changes.session(event, Date.now()) || marked) {
+            scheduleRender();
+        }
     },
     onState: showState,
 });

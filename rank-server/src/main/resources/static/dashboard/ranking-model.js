@@ -2,6 +2,9 @@
 // at most once per frame, so a burst of events costs one DOM update.
 import {describeReason} from './format.js';
 
+/** How long a session mark waits for the `ranking` event that lists its member. */
+const PENDING_SESSION_MS = 60000;
+
 export class RankingModel {
 
     constructor(clock = Date.now) {
@@ -12,6 +15,10 @@ export class RankingModel {
         this.byId = new Map();
         /** Ids whose row must be redrawn; the table drains it. */
         this.dirty = new Set();
+        /** `session` events seen so far: a mark records the count when an event set it. */
+        this.sessionEvents = 0;
+        /** Session marks of members not listed yet, by id: {session, sessionSetBy, at}. */
+        this.pendingSessions = new Map();
     }
 
     /**
@@ -36,6 +43,9 @@ export class RankingModel {
         for (const member of event.members) {
             let entry = fresh ? undefined : this.byId.get(member.id);
             if (!entry) {
+                // A ranking event's mark is as old as its change; a mark that came before the member's row is newer.
+                const pending = this.pendingSessions.get(member.id);
+                this.pendingSessions.delete(member.id);
                 entry = {
                     id: member.id,
                     address: member.address,
@@ -45,6 +55,8 @@ export class RankingModel {
                     rankSince: now,
                     rankSinceExact: !fresh,
                     change: fresh ? null : {kind: 'joined', text: 'joined', at: now},
+                    session: pending ? pending.session : member.session === true,
+                    sessionSetBy: pending ? pending.sessionSetBy : 0,
                 };
                 if (!fresh) {
                     joinedRank = member.rank;
@@ -71,10 +83,56 @@ export class RankingModel {
         this.byId = byId;
         this.members = members;
         this.epoch = event.epoch;
+        for (const [id, pending] of this.pendingSessions) {
+            if (now - pending.at > PENDING_SESSION_MS) {
+                this.pendingSessions.delete(id);
+            }
+        }
         return {
             epoch: event.epoch, reason: event.reason, address: event.address, size: members.length,
             first, restarted, previousEpoch, promoted, departed, joinedRank,
         };
+    }
+
+    /**
+     * Applies one `session` event. Ranking events say who is on a session only as of their change, so once a
+     * member is listed its mark follows these events. Returns whether a listed member's mark changed.
+     */
+    applySession(event) {
+        this.sessionEvents++;
+        return this.mark(event.memberId, event.open, this.sessionEvents);
+    }
+
+    /**
+     * Takes the marks of a `GET api/v1/members` answer, asked for when `asOf` session events had been seen: the
+     * events stream does not replay the session events it missed while it was down. A later event's mark stays.
+     */
+    applySessionsRead(ranking, asOf) {
+        let changed = false;
+        for (const member of ranking.members) {
+            const known = this.byId.get(member.id) ?? this.pendingSessions.get(member.id);
+            if (!known || known.sessionSetBy <= asOf) {
+                changed = this.mark(member.id, member.session === true, asOf) || changed;
+            }
+        }
+        return changed;
+    }
+
+    /** Sets a member's mark, as new as `setBy` session events. */
+    mark(id, session, setBy) {
+        const entry = this.byId.get(id);
+        if (!entry) {
+            // Its `ranking` event may still be on the way: the mark waits for the row.
+            this.pendingSessions.set(id, {session, sessionSetBy: setBy, at: this.clock()});
+            return false;
+        }
+        entry.sessionSetBy = setBy;
+        if (entry.session === session) {
+            return false;
+        }
+        entry.session = session;
+        this.dirty.add(id);
+        return true;
     }
 }
 

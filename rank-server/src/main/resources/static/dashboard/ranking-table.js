@@ -133,6 +133,8 @@ function createRow(entry) {
     const joined = cell(tr, 'td', 'num joined');
     const held = cell(tr, 'td', 'num held');
     const heard = cell(tr, 'td', 'num heard');
+    const link = document.createElement('span');
+    cell(tr, 'td', 'link').append(link);
     const change = cell(tr, 'td', 'change');
     const button = document.createElement('button');
     button.type = 'button';
@@ -141,7 +143,7 @@ function createRow(entry) {
     button.textContent = 'Remove';
     cell(tr, 'td', 'action').append(button);
     return {
-        tr, rank, address, joined, held, heard, change, button, entry,
+        tr, rank, address, joined, held, heard, link, change, button, entry,
         shownChangeAt: null, joinedText: '', heldText: '', heardText: '',
     };
 }
@@ -160,6 +162,13 @@ function fill(row) {
         row.button.setAttribute('aria-label', `Remove ${entry.address}`);
     }
     row.tr.classList.toggle('first-rank', entry.rank === 0);
+    if (setText(row.link, entry.session ? 'session' : 'HTTP')) {
+        // The address cell carries the mark too: a narrow window shows it there instead of the Link column.
+        row.link.dataset.session = row.address.dataset.session = String(entry.session);
+        row.link.title = row.address.title = entry.session
+            ? 'On a session with this server: it renews its lease and takes deliveries on a WebSocket'
+            : 'No session with this server: it renews its lease and takes deliveries over HTTP';
+    }
     const change = entry.change;
     if (setText(row.change, change ? change.text : '')) {
         row.change.dataset.kind = change ? change.kind : '';

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.rankcluster.model.RankedMember;
 import dev.rankcluster.model.Ranking;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The README's {@code ha} profile as a user runs it: two rank servers behind the balancer, clients that go through
  * it. What a user relies on: one ranking whichever server answers, and a server crash that callers do not notice.
+ * Each client keeps its session (a WebSocket, docs/sessions.md) with one server through the balancer, and opens
+ * it again with the other when its server dies.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ComposeHaIT {
@@ -33,6 +36,11 @@ class ComposeHaIT {
 
     /** The balancer's connect timeout to a server (2 s), and a margin for two busy cores. */
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(5);
+
+    /** What a client behind the balancer logs once its session is open (its first server URL is the balancer). */
+    private static final String SESSION_THROUGH_THE_BALANCER = "Session opened with http://balancer:8080";
+
+    private static final List<String> SERVERS = List.of("server-a", "server-b");
 
     @RegisterExtension
     static final ComposeProject compose = new ComposeProject("rankci-ha", Map.of()).withFreePort(BALANCER_PORT);
@@ -53,17 +61,34 @@ class ComposeHaIT {
         System.out.printf("ha profile: %.1f s from up to 3 clients ranked%n", (System.nanoTime() - start) / 1e9);
 
         var ranking = balancerAddresses();
-        for (var server : List.of("server-a", "server-b")) {
-            var container = compose.containers(server).getFirst();
+        for (var server : SERVERS) {
             await(server + " lists the same ranking").atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                    assertThat(RankServer.addressesOf(http.mapper().readValue(
-                            compose.getInside(container, "/api/v1/members"), Ranking.class))).isEqualTo(ranking));
+                    assertThat(RankServer.addressesOf(rankingOf(server))).isEqualTo(ranking));
+        }
+    }
+
+    /**
+     * Each client's session went through the balancer (nginx passes the WebSocket upgrade), and is with one of
+     * the servers: the one that lists it with {@code "session": true}.
+     */
+    @Test
+    @Order(2)
+    void everyClientHasASessionThroughTheBalancer_withOneServer() {
+        var clients = compose.containers("ha-client");
+        await("every client's session open through the balancer").atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(clients).allSatisfy(client -> assertThat(compose.run("docker logs " + client))
+                        .as("log of %s", client).contains(SESSION_THROUGH_THE_BALANCER)));
+        var expected = clients.stream().map(compose::memberAddress).toList();
+        await("each client on a session with one server").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(onASession(SERVERS)).containsExactlyInAnyOrderElementsOf(expected));
+        for (var server : SERVERS) {
+            System.out.printf("ha profile: %s holds the sessions of %s%n", server, onASession(List.of(server)));
         }
     }
 
     @Test
-    @Order(2)
-    void killServerA_requestsKeepAnswering_noMemberLost() {
+    @Order(3)
+    void killServerA_requestsKeepAnswering_noMemberLost_sessionsMoveToServerB() {
         var ranking = balancerAddresses();
         compose.run(compose.readme().line("docker compose kill server-a"));
 
@@ -79,6 +104,23 @@ class ComposeHaIT {
                 });
         System.out.printf("ha profile, server-a killed: every request answered, the slowest in %.2f s%n",
                 slowest.get() / 1e9);
+
+        // The clients whose session was with server-a opened it again, through the balancer, with server-b.
+        await("every client on a session with server-b").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(onASession(List.of("server-b")))
+                        .containsExactlyInAnyOrderElementsOf(ranking));
+    }
+
+    /** The ranking as {@code server} lists it (asked inside its container: the servers publish no port). */
+    private Ranking rankingOf(String server) {
+        var container = compose.containers(server).getFirst();
+        return http.mapper().readValue(compose.getInside(container, "/api/v1/members"), Ranking.class);
+    }
+
+    /** The addresses of the members on a session with one of {@code servers}. */
+    private List<String> onASession(List<String> servers) {
+        return servers.stream().flatMap(server -> rankingOf(server).members().stream())
+                .filter(RankedMember::session).map(RankedMember::address).toList();
     }
 
     private List<String> balancerAddresses() {

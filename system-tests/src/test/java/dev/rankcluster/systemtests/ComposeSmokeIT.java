@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import dev.rankcluster.model.CommandEvent;
 import dev.rankcluster.model.ExecutedCommand;
 import dev.rankcluster.model.Ranking;
+import dev.rankcluster.model.RankingEvent;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,15 @@ class ComposeSmokeIT {
     /** Clients start in parallel JVMs on two busy cores. */
     private static final Duration START = Duration.ofMinutes(3);
 
+    /** A client opens its session right after it registers; a margin for two busy cores. */
+    private static final Duration SESSION_OPEN = Duration.ofSeconds(15);
+
+    /**
+     * A killed client's session breaks, the server finds nothing at its address (a probe bounded by 500 ms) and
+     * removes it at once: well within a second, and long before its lease would expire.
+     */
+    private static final Duration DISCONNECTED = Duration.ofSeconds(1);
+
     private static final String SERVER_PORT = "RANK_SERVER_PORT";
     private static final String SERVER_ONLY_CHANGE = "rank-server/src/main/resources/application.properties";
 
@@ -76,6 +86,7 @@ class ComposeSmokeIT {
         System.out.printf("up --build: %.1f s to build and start, then %.1f s until 3 clients were ranked%n",
                 seconds(built - start), seconds(System.nanoTime() - built));
         serverLog.awaitPrinted("Ranking epoch=", Duration.ofSeconds(10));
+        awaitEveryMemberOnASession();
     }
 
     @Test
@@ -109,6 +120,7 @@ class ComposeSmokeIT {
         serverLog.close();
         serverLog = compose.follow(readme().line("docker compose logs -f server | grep --line-buffered Ranking"));
         awaitMembersAreTheClientContainers(3);
+        awaitEveryMemberOnASession();
     }
 
     @Test
@@ -118,6 +130,7 @@ class ComposeSmokeIT {
         compose.run(readme().line("docker compose up -d --scale client=5"), START);
         awaitMembersAreTheClientContainers(5);
         System.out.printf("--scale client=5: %.1f s until 5 clients were ranked%n", seconds(System.nanoTime() - start));
+        awaitEveryMemberOnASession();
     }
 
     @Test
@@ -140,23 +153,43 @@ class ComposeSmokeIT {
         serverLog.awaitPrinted("(left " + address + ")", Duration.ofSeconds(5));
     }
 
+    /**
+     * A killed client's session breaks; the server probes its address, finds nothing there, and removes it as
+     * {@code disconnected} at once: within a second, where its lease would have lasted {@link #LEASE_TTL}.
+     */
     @Test
     @Order(6)
-    void dockerKill_clientExpiresWithinTheLeaseTtl_othersPromoted() {
+    void dockerKill_clientOnASessionIsRemovedAsDisconnectedWithinOneSecond_othersPromoted() {
         var victim = compose.containers("client").getFirst();
         var address = compose.memberAddress(victim);
-        var before = addresses();
+        var ranking = ranking();
+        assertThat(ranking.members()).as("members before the kill").allSatisfy(member ->
+                assertThat(member.session()).as("%s on a session", member.address()).isTrue());
+        var before = RankServer.addressesOf(ranking);
+        assertThat(before).contains(address);
+        try (var events = ServerEvents.subscribe(http, compose.published(SERVER_PORT, "/api/v1/events"))) {
+            await("events stream open").atMost(Duration.ofSeconds(5)).until(() -> !events.rankings().isEmpty());
 
-        assertThat(compose.run(readme().line("docker kill $(docker compose ps -q client | head -n 1)")))
-                .contains(victim);
-        long killed = System.nanoTime();
+            long typed = System.nanoTime();
+            assertThat(compose.run(readme().line("docker kill $(docker compose ps -q client | head -n 1)")))
+                    .contains(victim);
+            long killed = System.nanoTime();
 
-        await("ranking without " + address).atMost(LEASE_TTL.plusSeconds(1)).pollInterval(Duration.ofMillis(50))
-                .ignoreExceptions()
-                .untilAsserted(() -> assertThat(addresses()).isEqualTo(without(before, address)));
-        System.out.printf("docker kill: expired after %.2f s (lease TTL %s)%n",
-                seconds(System.nanoTime() - killed), LEASE_TTL);
-        serverLog.awaitPrinted("(expired " + address + ")", Duration.ofSeconds(5));
+            await("ranking without " + address).atMost(DISCONNECTED).pollInterval(Duration.ofMillis(20))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> assertThat(addresses()).isEqualTo(without(before, address)));
+            long removed = System.nanoTime();
+            System.out.printf("docker kill: ranking without it %.2f s after docker kill returned "
+                            + "(%.2f s after the command was typed; lease TTL %s)%n",
+                    seconds(removed - killed), seconds(removed - typed), LEASE_TTL);
+
+            serverLog.awaitPrinted("(disconnected " + address + ")", Duration.ofSeconds(5));
+            await("the ranking event of its removal").atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(events.rankings().stream().filter(event -> address.equals(event.address()))
+                            .map(RankingEvent::reason))
+                            .as("why %s left the ranking", address).containsExactly("disconnected"));
+            assertThat(serverLog.printed("(expired " + address + ")")).as("%s expired", address).isFalse();
+        }
     }
 
     /**
@@ -236,9 +269,22 @@ class ComposeSmokeIT {
                 });
     }
 
+    /** Every member the server lists is on a session with it, as a client is right after it registers. */
+    private void awaitEveryMemberOnASession() {
+        long start = System.nanoTime();
+        await("every member on a session").atMost(SESSION_OPEN).ignoreExceptions().untilAsserted(() ->
+                assertThat(ranking().members()).isNotEmpty().allSatisfy(member ->
+                        assertThat(member.session()).as("%s on a session", member.address()).isTrue()));
+        System.out.printf("every member on a session after %.2f s more%n", seconds(System.nanoTime() - start));
+    }
+
     /** Member addresses by rank, as the server lists them through the published port. */
     private List<String> addresses() {
-        return RankServer.addressesOf(http.get(compose.published(SERVER_PORT, "/api/v1/members"), Ranking.class));
+        return RankServer.addressesOf(ranking());
+    }
+
+    private Ranking ranking() {
+        return http.get(compose.published(SERVER_PORT, "/api/v1/members"), Ranking.class);
     }
 
     private List<String> executedCommandIds(String client) {

@@ -17,6 +17,15 @@ record RankServer(JavaProcess process, int port, JsonHttp http) {
         return http.get(uri("/api/v1/members"), Ranking.class);
     }
 
+    /**
+     * The ranking as every server on one store shares it: whether a member is on a session is each server's own
+     * view (a member's session is with one server), so it is left out.
+     */
+    Ranking sharedRanking() {
+        Ranking ranking = ranking();
+        return new Ranking(ranking.epoch(), ranking.members().stream().map(member -> member.withSession(false)).toList());
+    }
+
     /** Member addresses by rank: index i holds rank i. */
     List<String> addresses() {
         return addressesOf(ranking());

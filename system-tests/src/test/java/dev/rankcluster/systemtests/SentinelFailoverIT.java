@@ -186,7 +186,7 @@ class SentinelFailoverIT {
                 .allMatch(status -> status < 500 || status == 503);
         await().atMost(LEASE_TTL.plusSeconds(5)).ignoreExceptions().untilAsserted(() -> {
             assertThat(liveAddresses()).containsExactlyInAnyOrderElementsOf(clientAddresses);
-            assertThat(a.ranking()).isEqualTo(b.ranking());
+            assertThat(a.sharedRanking()).isEqualTo(b.sharedRanking());
         });
         var executedBefore = executedCommandIds();
         await("commands reach both lower ranks again").atMost(Duration.ofSeconds(20)).until(() ->
@@ -200,7 +200,7 @@ class SentinelFailoverIT {
     void oldPrimaryRestarted_rejoinsAsReplicaAndNothingChangesForMembers() {
         var oldPrimary = redisNodes.stream().filter(node -> !answers(node)).findFirst().orElseThrow();
         var primary = currentPrimary();
-        Ranking before = b.ranking();
+        Ranking before = b.sharedRanking();
 
         oldPrimary.start();
 
@@ -211,8 +211,8 @@ class SentinelFailoverIT {
         });
         assertThat(currentPrimary()).isSameAs(primary);
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(a.ranking()).isEqualTo(before);
-            assertThat(b.ranking()).isEqualTo(before);
+            assertThat(a.sharedRanking()).isEqualTo(before);
+            assertThat(b.sharedRanking()).isEqualTo(before);
         });
     }
 
@@ -276,7 +276,7 @@ class SentinelFailoverIT {
             }
             await().atMost(LEASE_TTL.plusSeconds(5)).ignoreExceptions().untilAsserted(() -> {
                 assertThat(liveAddresses()).containsExactlyInAnyOrderElementsOf(clientAddresses);
-                assertThat(a.ranking()).isEqualTo(b.ranking());
+                assertThat(a.sharedRanking()).isEqualTo(b.sharedRanking());
             });
             var events = watcher.rankings();
             var afterSnapshot = events.subList(eventsBeforeLoss, events.size()).stream()
@@ -334,10 +334,11 @@ class SentinelFailoverIT {
 
     /** The ranking through both servers, once they agree; the addresses of the members by rank. */
     private static List<String> liveAddresses() {
-        var ranking = b.ranking();
-        assertThat(a.ranking()).isEqualTo(ranking);
+        var ranking = b.sharedRanking();
+        assertThat(a.sharedRanking()).isEqualTo(ranking);
         return RankServer.addressesOf(ranking);
     }
+
 
     /** A listing and a registration (then its removal) both succeed. */
     private static boolean servesReadsAndWrites(RankServer server) {

@@ -13,7 +13,8 @@ import dev.rankcluster.model.SessionEvent;
 
 /**
  * Records the server's event stream ({@code GET /api/v1/events}) as a watcher sees it: every ranking change
- * with its reason, and every command's report. Parses server-sent events line by line as they arrive.
+ * with its reason, every command's report, and every member session that opens or closes. Parses server-sent
+ * events line by line as they arrive.
  */
 final class ServerEvents implements AutoCloseable, Flow.Subscriber<String> {
 
@@ -48,12 +49,6 @@ final class ServerEvents implements AutoCloseable, Flow.Subscriber<String> {
     }
 
     /** The reports of every fan-out, in order. */
-    /** Every session that opened or closed, in order. */
-    List<SessionEvent> sessions() {
-        failOnMalformedEvents();
-        return List.copyOf(sessions);
-    }
-
     List<CommandEvent> commands() {
         failOnMalformedEvents();
         return List.copyOf(commands);
@@ -63,6 +58,12 @@ final class ServerEvents implements AutoCloseable, Flow.Subscriber<String> {
     List<CommandEvent> commands(String command) {
         failOnMalformedEvents();
         return commands.stream().filter(event -> command.equals(event.command())).toList();
+    }
+
+    /** Every member session that opened or closed, in order. */
+    List<SessionEvent> sessions() {
+        failOnMalformedEvents();
+        return List.copyOf(sessions);
     }
 
     private void failOnMalformedEvents() {

@@ -76,13 +76,13 @@ class ServerFaultsIT {
                     .until(server.process()::isFrozen);
             server.process().resume();
 
-            // Only the killed client goes, by expiry, one fresh TTL after the pause: no one else is removed
-            // or has to register again.
+            // Only the killed client goes: its session broke while the server was frozen, and once the server
+            // runs again nothing answers at its address. No one else is removed or has to register again.
             await().atMost(LEASE_TTL.plusSeconds(3)).until(() -> !events.rankingsAfter(epochBefore).isEmpty());
-            await("the killed client's expiry, then no change for one lease TTL")
+            await("the killed client's removal, then no change for one lease TTL")
                     .during(LEASE_TTL).atMost(LEASE_TTL.plusSeconds(2))
                     .untilAsserted(() -> assertThat(events.rankingsAfter(epochBefore)).extracting(RankingChange::from)
-                            .containsExactly(RankingChange.of(victim, "expired")));
+                            .containsExactly(RankingChange.of(victim, "disconnected")));
             assertThat(server.addresses()).isEqualTo(without(before, victim));
             for (var survivor : survivors) {
                 assertThat(survivor.process().linesContaining(LEASE_LOST)).as("%s kept its lease", survivor)

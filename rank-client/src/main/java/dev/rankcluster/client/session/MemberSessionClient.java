@@ -111,6 +111,8 @@ public class MemberSessionClient {
                 }
             }
         }, json, executor);
+        // Current before it opens: a session the server drops at once must still count as one that dropped.
+        current = session;
         opening = true;
         try {
             http.newWebSocketBuilder()
@@ -119,15 +121,16 @@ public class MemberSessionClient {
                     .buildAsync(uri, session)
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException failure) {
+            current = null;
             giveUp("Could not open a session with %s (%s)".formatted(serverUrl, why(failure)));
             return false;
         } catch (InterruptedException interrupted) {
+            current = null;
             Thread.currentThread().interrupt();
             return false;
         } finally {
             opening = false;
         }
-        current = session;
         log.info("Session opened with {}", serverUrl);
         return true;
     }

@@ -40,7 +40,7 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 @WebMvcTest(DeliveryController.class)
-@Import({DeliveryControllerTests.Wiring.class, DeliveryParser.class, DeliveryAuthenticator.class, ExecutedCommands.class,
+@Import({DeliveryControllerTests.Wiring.class, DeliveryParser.class, DeliveryAuthenticator.class, DeliveryReceiver.class, ExecutedCommands.class,
         RegistrationState.class})
 @ExtendWith(OutputCaptureExtension.class)
 class DeliveryControllerTests {

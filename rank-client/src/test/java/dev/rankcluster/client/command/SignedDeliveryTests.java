@@ -39,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * a member that holds the cluster token, and skew.
  */
 @WebMvcTest(controllers = DeliveryController.class, properties = "rank.cluster.token=" + SignedDeliveryTests.CLUSTER_TOKEN)
-@Import({SignedDeliveryTests.Wiring.class, DeliveryParser.class, DeliveryAuthenticator.class, ExecutedCommands.class,
+@Import({SignedDeliveryTests.Wiring.class, DeliveryParser.class, DeliveryAuthenticator.class, DeliveryReceiver.class, ExecutedCommands.class,
         RegistrationState.class})
 @ExtendWith(OutputCaptureExtension.class)
 class SignedDeliveryTests {

@@ -11,7 +11,6 @@ import dev.rankcluster.model.RankedMember;
 import dev.rankcluster.server.events.CommandFannedOut;
 import dev.rankcluster.server.membership.CommandTargets;
 import dev.rankcluster.server.membership.DeliveryOutcome;
-import dev.rankcluster.server.membership.DeliveryTarget;
 import dev.rankcluster.server.membership.Membership;
 import dev.rankcluster.server.system.ProblemException;
 import dev.rankcluster.server.system.RankServerProperties;
@@ -70,12 +69,9 @@ class CommandFanout {
         long started = System.nanoTime();
         Instant issuedAt = clock.instant();
         Instant expiresAt = issuedAt.plus(deliveryLifetime);
-        List<CompletableFuture<DeliveryResult>> pending = new ArrayList<>(plan.deliveries().size());
-        for (DeliveryTarget target : plan.deliveries()) {
-            RankedMember receiver = target.member();
-            pending.add(deliveries.deliver(target, new Delivery(commandId, request.command(), sender.id(),
-                    sender.address(), sender.rank(), receiver.id(), receiver.rank(), plan.epoch(), issuedAt, expiresAt)));
-        }
+        List<CompletableFuture<DeliveryResult>> pending = deliveries.deliverAll(plan.deliveries(), target ->
+                new Delivery(commandId, request.command(), sender.id(), sender.address(), sender.rank(),
+                        target.member().id(), target.member().rank(), plan.epoch(), issuedAt, expiresAt));
         List<DeliveryResult> results = pending.stream().map(CompletableFuture::join).toList();
         CommandReport report = report(commandId, plan, results);
         events.publishEvent(new CommandFannedOut(CommandEvent.of(report, request.command(), sender.address()),

@@ -3,18 +3,23 @@ package dev.rankcluster.server.command;
 import dev.rankcluster.model.Delivery;
 import dev.rankcluster.model.DeliverySignature;
 import dev.rankcluster.model.RankedMember;
-import dev.rankcluster.model.SessionProtocol;
 import dev.rankcluster.server.membership.DeliveryTarget;
 import dev.rankcluster.server.session.MemberSession;
+import dev.rankcluster.server.session.SessionFrames;
 import dev.rankcluster.server.session.MemberSessions;
 import dev.rankcluster.server.session.SessionLost;
 import dev.rankcluster.server.system.RankServerProperties;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,6 +31,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class DeliveryRouter {
 
+    /** Deliveries one thread sends of a large fan-out. */
+    private static final int CHUNK = 128;
+
+    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final MemberSessions sessions;
     private final DeliveryClient http;
     private final JsonMapper json;
@@ -43,6 +52,26 @@ class DeliveryRouter {
         this.timedOut = "timed out after %d ms".formatted(timeout.toMillis());
     }
 
+    /**
+     * Starts every delivery of one command. A large fan-out is sent from several virtual threads, a chunk each,
+     * so that writing a thousand session frames uses every core; a small one is sent from the caller's thread.
+     */
+    List<CompletableFuture<DeliveryResult>> deliverAll(List<DeliveryTarget> targets, Function<DeliveryTarget, Delivery> deliveryFor) {
+        List<CompletableFuture<DeliveryResult>> pending = new ArrayList<>(targets.size());
+        if (targets.size() <= CHUNK) {
+            targets.forEach(target -> pending.add(deliver(target, deliveryFor.apply(target))));
+            return pending;
+        }
+        List<CompletableFuture<List<CompletableFuture<DeliveryResult>>>> chunks = new ArrayList<>();
+        for (int from = 0; from < targets.size(); from += CHUNK) {
+            List<DeliveryTarget> chunk = targets.subList(from, Math.min(targets.size(), from + CHUNK));
+            chunks.add(CompletableFuture.supplyAsync(() -> chunk.stream()
+                    .map(target -> deliver(target, deliveryFor.apply(target))).toList(), senders));
+        }
+        chunks.forEach(chunk -> pending.addAll(chunk.join()));
+        return pending;
+    }
+
     CompletableFuture<DeliveryResult> deliver(DeliveryTarget target, Delivery delivery) {
         RankedMember member = target.member();
         // A session of an older registration of the member's address cannot verify this delivery's signature.
@@ -52,9 +81,8 @@ class DeliveryRouter {
         }
         byte[] body = json.writeValueAsBytes(delivery);
         long timestamp = clock.millis();
-        String frame = json.writeValueAsString(new SessionProtocol.DeliveryFrame(timestamp,
-                DeliverySignature.withKey(target.deliveryKey()).sign(timestamp, body),
-                new String(body, StandardCharsets.UTF_8)));
+        String frame = SessionFrames.delivery(timestamp, DeliverySignature.withKey(target.deliveryKey()).sign(timestamp, body),
+                new String(body, StandardCharsets.UTF_8));
         return session.deliver(delivery.commandId(), frame)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((ack, failure) -> {

@@ -10,8 +10,8 @@ import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The {@code ranking} events' data, serialised once per change (and once more as a snapshot) however many watchers
- * get it: with a thousand watchers, a ranking of thousands of members is not written a thousand times.
+ * The {@code ranking} events' data, serialised once per change however many watchers get it: with a thousand
+ * watchers, a ranking of thousands of members is not written a thousand times.
  */
 final class RankingFrames {
 
@@ -19,7 +19,6 @@ final class RankingFrames {
     private final SessionPresence sessions;
     /** Keyed by the change itself (identity): every watcher sends the very instances the broadcaster holds. */
     private final Cache<RankingChanged, String> asChange = frames();
-    private final Cache<RankingChanged, String> asSnapshot = frames();
 
     RankingFrames(SessionPresence sessions) {
         this.sessions = sessions;
@@ -33,8 +32,12 @@ final class RankingFrames {
         return asChange.get(change, c -> write(c, c.reason().wireName(), c.address()));
     }
 
+    /**
+     * Written afresh for each watcher that needs one (a new one, or one that fell behind the history): unlike a
+     * change, a snapshot stands for "now", so its members' session flags must be those of now.
+     */
     String snapshot(RankingChanged change) {
-        return asSnapshot.get(change, c -> write(c, ChangeReason.SNAPSHOT.wireName(), null));
+        return write(change, ChangeReason.SNAPSHOT.wireName(), null);
     }
 
     private String write(RankingChanged change, String reason, String address) {

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -25,6 +26,7 @@ public final class MemberSession {
     private final Map<String, CompletableFuture<SessionProtocol.Ack>> awaiting = new ConcurrentHashMap<>();
     /** Set when this server closes the session, so that the close is not taken for a broken connection. */
     private final AtomicReference<CloseCause> closedBy = new AtomicReference<>();
+    private final AtomicBoolean reported = new AtomicBoolean();
 
     MemberSession(String memberId, String address, String leaseToken, byte[] deliveryKey, WebSocketSession socket) {
         this.memberId = memberId;
@@ -91,6 +93,11 @@ public final class MemberSession {
                 // the connection is gone anyway: the container reports the close
             }
         }
+    }
+
+    /** True the first time only: its close is reported (logged, published) once, by whoever comes first. */
+    boolean reportClose() {
+        return reported.compareAndSet(false, true);
     }
 
     /** Why it ended: the cause this server closed it for, else a dropped connection. */

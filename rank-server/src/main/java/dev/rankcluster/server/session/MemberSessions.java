@@ -7,6 +7,7 @@ import dev.rankcluster.server.membership.Membership;
 import dev.rankcluster.server.membership.SessionPresence;
 import dev.rankcluster.server.system.RankServerProperties;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,9 @@ import org.springframework.stereotype.Component;
 public class MemberSessions implements SessionPresence, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(MemberSessions.class);
+
+    /** Before each probe of a member whose session ended: at once, then twice more within half a second. */
+    static final List<Duration> PROBE_PAUSES = List.of(Duration.ZERO, Duration.ofMillis(150), Duration.ofMillis(350));
 
     private final Map<String, MemberSession> byMember = new ConcurrentHashMap<>();
     private final Map<String, MemberSession> byAddress = new ConcurrentHashMap<>();
@@ -57,11 +61,14 @@ public class MemberSessions implements SessionPresence, SmartLifecycle {
     void opened(MemberSession session) {
         MemberSession previous = byMember.put(session.memberId(), session);
         MemberSession previousAtAddress = byAddress.put(session.address(), session);
+        // The replaced sessions' closes are told before this open, so that watchers end up with the truth.
         if (previous != null) {
             previous.close(CloseCause.REPLACED, "replaced by a newer session");
+            reportClosed(previous, CloseCause.REPLACED, null);
         }
         if (previousAtAddress != null && previousAtAddress != previous) {
             previousAtAddress.close(CloseCause.REPLACED, "a newer registration took the address");
+            reportClosed(previousAtAddress, CloseCause.REPLACED, null);
         }
         log.info("Session opened by {}", session.address());
         events.publishEvent(new SessionEvent(session.memberId(), session.address(), true, null));
@@ -71,11 +78,16 @@ public class MemberSessions implements SessionPresence, SmartLifecycle {
         byMember.remove(session.memberId(), session);
         byAddress.remove(session.address(), session);
         CloseCause cause = session.ended();
-        log.info("Session of {} closed ({}{})", session.address(), cause.wireName(),
-                reason == null || reason.isBlank() ? ", code " + code : ": " + reason);
-        events.publishEvent(new SessionEvent(session.memberId(), session.address(), false, cause.wireName()));
+        reportClosed(session, cause, reason == null || reason.isBlank() ? "code " + code : reason);
         if (cause.needsProbe()) {
             Thread.ofVirtual().name("session-probe").start(() -> probe(session));
+        }
+    }
+
+    private void reportClosed(MemberSession session, CloseCause cause, String reason) {
+        if (session.reportClose()) {
+            log.info("Session of {} closed ({}{})", session.address(), cause.wireName(), reason == null ? "" : ": " + reason);
+            events.publishEvent(new SessionEvent(session.memberId(), session.address(), false, cause.wireName()));
         }
     }
 
@@ -89,15 +101,36 @@ public class MemberSessions implements SessionPresence, SmartLifecycle {
         return true;
     }
 
+    /**
+     * Probes the member's address a few times over half a second: a process being killed may still accept a
+     * connection while the kernel closes its sockets one by one (its session's first), so one answer is not yet
+     * proof of life. Nothing answering, once, is proof of death.
+     */
     private void probe(MemberSession session) {
-        MemberProbe.Outcome outcome = MemberProbe.probe(session.address(), probeTimeout);
-        if (outcome.answered()) {
-            log.info("{} still answers after its session ended: it keeps its rank and its lease", session.address());
-            return;
+        MemberProbe.Outcome outcome = null;
+        for (Duration wait : PROBE_PAUSES) {
+            if (!pause(wait)) {
+                return;
+            }
+            outcome = MemberProbe.probe(session.address(), probeTimeout);
+            if (!outcome.answered()) {
+                if (membership.disconnect(session.memberId(), session.leaseToken())) {
+                    log.warn("Nothing answers at {} after its session ended ({}): removed as disconnected",
+                            session.address(), outcome.description());
+                }
+                return;
+            }
         }
-        if (membership.disconnect(session.memberId(), session.leaseToken())) {
-            log.warn("Nothing answers at {} after its session ended ({}): removed as disconnected",
-                    session.address(), outcome.description());
+        log.info("{} still answers after its session ended: it keeps its rank and its lease", session.address());
+    }
+
+    private static boolean pause(Duration wait) {
+        try {
+            Thread.sleep(wait);
+            return true;
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

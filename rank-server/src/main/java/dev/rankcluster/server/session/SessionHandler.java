@@ -105,7 +105,7 @@ final class SessionHandler extends TextWebSocketHandler {
 
     private void answer(MemberSession session, LeaseRenewal renewal) {
         try {
-            session.send(json.writeValueAsString(new SessionProtocol.Renewed(renewal)));
+            session.send(SessionFrames.renewed(renewal));
         } catch (IOException | RuntimeException gone) {
             log.debug("Could not answer the renewal of {}: {}", session.address(), gone.toString());
         }

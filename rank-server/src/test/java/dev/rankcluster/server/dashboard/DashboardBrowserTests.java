@@ -9,6 +9,7 @@ import dev.rankcluster.model.Registration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,8 @@ class DashboardBrowserTests {
     private int port;
 
     private final List<CommandReceiver> receivers = new ArrayList<>();
+    private final List<MemberSocket> sessions = new ArrayList<>();
+    private String baseUrl;
     private RankServerApi api;
     private DashboardPage page;
 
@@ -55,14 +58,19 @@ class DashboardBrowserTests {
 
     @BeforeEach
     void openDashboardOnEmptyCluster() {
-        String baseUrl = "http://127.0.0.1:" + port;
+        baseUrl = "http://127.0.0.1:" + port;
         api = new RankServerApi(baseUrl, ADMIN_TOKEN);
         api.removeEveryone();
         page = DashboardPage.open(browser, baseUrl + "/");
     }
 
     @AfterEach
-    void stopReceivers() {
+    void stopMembers() {
+        if (!sessions.isEmpty()) {
+            // Removed before their sessions close, so that no close is probed and taken for a dead member later.
+            api.removeEveryone();
+            sessions.forEach(MemberSocket::close);
+        }
         receivers.forEach(CommandReceiver::close);
     }
 
@@ -100,6 +108,70 @@ class DashboardBrowserTests {
                 .containsExactly(first.address(), third.address());
         assertThat(page.lastChangeOf(third.address())).isEqualTo("↑ from 2 · " + second.address() + " left");
         assertThat(page.lastChangeOf(first.address())).isEqualTo("joined");
+    }
+
+    @Test
+    void session_memberOpensThenHangsUp_rowMarkedWhileItLastsAndTheDropLogged() {
+        Registration onSession = join();
+        Registration overHttp = join();
+        awaitRowCount(2);
+        assertThat(page.linkOf(onSession.address())).isEqualTo("HTTP");
+
+        MemberSocket session = openSession(onSession);
+
+        awaitLink(onSession, "session");
+        assertThat(page.linkOf(overHttp.address())).isEqualTo("HTTP");
+        assertThat(page.changeLog()).as("a session opening is not a ranking change")
+                .noneMatch(entry -> entry.get("kind").equals("session"));
+
+        session.hangUp();
+
+        awaitLink(onSession, "HTTP");
+        await().atMost(DashboardPage.SHOWN_WITHIN).untilAsserted(() -> assertThat(page.changeLog())
+                .contains(Map.of("kind", "session", "text", onSession.address() + " lost its session")));
+    }
+
+    @Test
+    void open_memberOnSessionSinceTheLastRankingChange_rowMarkedFromTheStart() {
+        Registration onSession = join();
+        Registration overHttp = join();
+        // A page opened now gets the ranking as of its last change, when nobody was on a session yet; the
+        // server keeps that first ranking and hands it to the pages that open later as well.
+        page = DashboardPage.open(browser, baseUrl + "/");
+        awaitRowCount(2);
+        openSession(onSession);
+        awaitLink(onSession, "session");
+
+        page = DashboardPage.open(browser, baseUrl + "/");
+        awaitRowCount(2);
+
+        awaitLink(onSession, "session");
+        assertThat(page.linkOf(overHttp.address())).isEqualTo("HTTP");
+    }
+
+    @Test
+    void sessionBreaks_nothingAnswersAtTheAddress_removedAsDisconnectedAndBelowMovesUp() {
+        Registration first = join();
+        CommandReceiver process = CommandReceiver.start();
+        receivers.add(process);
+        Registration killed = api.register(process.port());
+        Registration third = join();
+        MemberSocket session = openSession(killed);
+        awaitRows(List.of("0 " + first.address(), "1 " + killed.address(), "2 " + third.address()));
+        awaitLink(killed, "session");
+
+        // As kill -KILL does: the port stops answering and the connection breaks without a close frame.
+        process.close();
+        session.abort();
+
+        await("the server removes the member").atMost(Duration.ofSeconds(5)).until(() -> api.members().members()
+                .stream().noneMatch(member -> member.id().equals(killed.id())));
+        awaitRows(List.of("0 " + first.address(), "1 " + third.address()));
+        assertThat(page.lastChangeOf(third.address())).isEqualTo("↑ from 2 · " + killed.address() + " disconnected");
+        // The session's close and the removal may reach the page in either order.
+        await().atMost(DashboardPage.SHOWN_WITHIN).untilAsserted(() -> assertThat(page.changeLog()).contains(
+                Map.of("kind", "disconnected", "text", killed.address() + " disconnected · 1 member promoted"),
+                Map.of("kind", "session", "text", killed.address() + " lost its session")));
     }
 
     @Test
@@ -158,6 +230,9 @@ class DashboardBrowserTests {
         page.enterAdminToken(ADMIN_TOKEN);
         page.remove(members.get(0).address());
         awaitRowCount(3);
+        // The sender alone on a session: deliveries go to the ranks below it, which take them over HTTP.
+        openSession(members.get(1));
+        awaitLink(members.get(1), "session");
         api.send(members.get(1), "rotate-logs");
         String reason = "↑ from 3 · " + members.get(0).address() + " removed by admin";
         await().atMost(DashboardPage.SHOWN_WITHIN)
@@ -232,6 +307,11 @@ class DashboardBrowserTests {
         members.add(join());
         Registration silent = api.register(closedPort());
         awaitRowCount(6);
+        // Most members keep a session, as clients do; the one at rank 1 renews and takes deliveries over HTTP.
+        for (Registration member : List.of(members.get(0), members.get(2), members.get(4))) {
+            openSession(member);
+            awaitLink(member, "session");
+        }
         page.awaitNextChartSecond();
 
         // Three failed deliveries in a row make the silent member unreachable; then one member leaves.
@@ -272,6 +352,17 @@ class DashboardBrowserTests {
         CommandReceiver receiver = CommandReceiver.start();
         receivers.add(receiver);
         return api.register(receiver.port());
+    }
+
+    private MemberSocket openSession(Registration member) {
+        MemberSocket session = MemberSocket.open(baseUrl, member);
+        sessions.add(session);
+        return session;
+    }
+
+    private void awaitLink(Registration member, String link) {
+        await().atMost(DashboardPage.SHOWN_WITHIN)
+                .untilAsserted(() -> assertThat(page.linkOf(member.address())).isEqualTo(link));
     }
 
     /** A loopback port nobody listens on: deliveries to it fail at once. */

@@ -70,6 +70,22 @@ final class DashboardPage {
         return rowOf(address).findElement(By.cssSelector(".change")).getText();
     }
 
+    /** The member's link to the server as its row's Link column says it: "session" or "HTTP". */
+    String linkOf(String address) {
+        return rowOf(address).findElement(By.cssSelector(".link")).getText();
+    }
+
+    /** The ranking changes list, newest first: each entry's kind and text, read in one go. */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> changeLog() {
+        return (List<Map<String, Object>>) script("""
+                return [...document.querySelectorAll('#changes > li')].map(item => ({
+                    kind: item.dataset.kind,
+                    text: item.querySelector('.what').textContent,
+                }));
+                """);
+    }
+
     /** The command flow, newest first: each entry's id, target, delivered and failed counts from its markup. */
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> commands() {

@@ -13,23 +13,35 @@ import java.util.concurrent.TimeUnit;
 /** A member's session as the tests play it, on the JDK's WebSocket client: frames in, frames out, the close. */
 final class TestSession implements WebSocket.Listener, AutoCloseable {
 
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
     record Closed(int code, String reason) {
     }
+
+    /** One client for every session: each JDK client has threads of its own. */
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
+    private volatile boolean acknowledgeAll;
 
     static TestSession open(int serverPort, String memberId, String leaseToken) throws Exception {
         var session = new TestSession();
-        var builder = HttpClient.newHttpClient().newWebSocketBuilder();
+        var builder = CLIENT.newWebSocketBuilder();
         if (leaseToken != null) {
             builder.header("X-Lease-Token", leaseToken);
         }
         session.socket = builder.buildAsync(URI.create("ws://127.0.0.1:%d/api/v1/members/%s/session"
                 .formatted(serverPort, memberId)), session).get(5, TimeUnit.SECONDS);
         return session;
+    }
+
+    /** From now on, answers every delivery as executed, as a member would. */
+    TestSession acknowledgingAll() {
+        acknowledgeAll = true;
+        return this;
     }
 
     void send(String text) {
@@ -67,8 +79,14 @@ final class TestSession implements WebSocket.Listener, AutoCloseable {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
         if (last) {
-            frames.add(partial.toString());
+            String frame = partial.toString();
             partial.setLength(0);
+            if (acknowledgeAll && frame.contains("\"type\":\"delivery\"")) {
+                var body = JSON.readTree(JSON.readTree(frame).path("body").asString());
+                return webSocket.sendText("{\"type\":\"ack\",\"commandId\":\"%s\",\"status\":204}"
+                        .formatted(body.path("commandId").asString()), true);
+            }
+            frames.add(frame);
         }
         return null;
     }
