@@ -113,6 +113,7 @@ final class SessionsScenario implements Scenario {
         try (ServerProcess server = ServerProcess.start(settings, "sessions-sustained-server", List.of());
              SimulatedMembers members = new SimulatedMembers(server.api());
              SessionMembers sessions = new SessionMembers(server.uri())) {
+            members.growTo(1); // starts the heartbeats before the others register: see renewals
             members.growTo(SUSTAINED_MEMBERS);
             recordSustained("http", "HTTP", sustainedDeliveries(settings, server, members), results);
             OnSessions check = OnSessions.open(members, sessions);
@@ -145,6 +146,9 @@ final class SessionsScenario implements Scenario {
         try (ServerProcess server = ServerProcess.start(settings, "sessions-renewals-server", List.of());
              SimulatedMembers members = new SimulatedMembers(server.api());
              SessionMembers sessions = new SessionMembers(server.uri())) {
+            // The heartbeats start with the first member: registering a thousand on a busy machine can take longer
+            // than a lease TTL.
+            members.growTo(1);
             members.growTo(RENEWING_MEMBERS);
             List<Registration> renewing = members.all();
             Throughput.Measured heartbeats = Throughput.measure(HEARTBEAT_THREADS, settings.measure(WARM_UP),
