@@ -9,7 +9,7 @@
 #   scripts/bench.sh footprint 100000 1000000         heap per member of the membership alone
 #   scripts/bench.sh load --runs=1 --scenarios=fanout,clients
 #                     load generator; scenarios: client fanout sustained churn loopback memory clients replica-ack
-#                     transport
+#                     transport sessions session-crash
 #                     --quick=true tries the harness in a minute or two: its figures mean nothing
 # Measure on an otherwise idle machine: the load average is printed before each part and recorded.
 set -euo pipefail

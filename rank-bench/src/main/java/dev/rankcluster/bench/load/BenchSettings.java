@@ -37,7 +37,7 @@ record BenchSettings(Path serverJar, Path outDirectory, Path chart, int runs, Se
         Set<String> scenarios = Arrays.stream(given.getOrDefault("scenarios", String.join(",", LoadGenerator.SCENARIOS)).split(","))
                 .map(String::strip).collect(Collectors.toCollection(LinkedHashSet::new));
         ClientImage clientImage = null;
-        if (scenarios.contains("client") || scenarios.contains("clients")) {
+        if (scenarios.contains("client") || scenarios.contains("clients") || scenarios.contains("session-crash")) {
             Path clientJar = existing(Path.of(given.getOrDefault("client-jar", "rank-client/target/rank-client-1.0.0-SNAPSHOT.jar")));
             clientImage = given.containsKey("client-jvm-flags")
                     ? ClientImage.withFlags(List.of(given.get("client-jvm-flags").strip().split("\\s+")), clientJar, Path.of("Dockerfile"))

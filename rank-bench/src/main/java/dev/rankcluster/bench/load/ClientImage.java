@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
  */
 record ClientImage(List<String> jvmFlags, Path jar, Map<String, String> environment) {
 
+    /** The stage named {@code client} itself, not {@code client-build} before it. */
     private static final Pattern CLIENT_STAGE = Pattern.compile(
-            "FROM\\s+\\S+\\s+AS\\s+client\\b(.*?)(?=^FROM\\s|\\z)", Pattern.DOTALL | Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+            "FROM\\s+\\S+\\s+AS\\s+client[ \\t]*$(.*?)(?=^FROM\\s|\\z)", Pattern.DOTALL | Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
     private static final Pattern ENTRYPOINT = Pattern.compile("ENTRYPOINT\\s*\\[(.*?)]", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
     private static final Pattern ENV_LINE = Pattern.compile("^ENV\\s+(.+)$", Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
     private static final Pattern ENV_PAIR = Pattern.compile("(\\w+)=(\"[^\"]*\"|\\S*)");

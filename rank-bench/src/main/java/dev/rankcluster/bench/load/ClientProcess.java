@@ -18,16 +18,24 @@ import java.util.regex.Pattern;
 final class ClientProcess implements AutoCloseable {
 
     private static final Pattern REGISTERED = Pattern.compile("Registered (\\S+) with rank (\\d+)");
+    private static final Pattern SESSION_OPENED = Pattern.compile("Session opened with (\\S+)");
 
     private final JavaProcess java;
     private final CompletableFuture<JavaProcess.Timed> registered;
+    private final CompletableFuture<JavaProcess.Timed> sessionOpened;
 
     private ClientProcess(JavaProcess java) {
         this.java = java;
         this.registered = java.firstLine(REGISTERED);
+        this.sessionOpened = java.firstLine(SESSION_OPENED);
     }
 
     static ClientProcess start(BenchSettings settings, String name, URI server) {
+        return start(settings, name, server, List.of());
+    }
+
+    /** A client with these {@code --name=value} properties added to the benchmark's. */
+    static ClientProcess start(BenchSettings settings, String name, URI server, List<String> extraProperties) {
         List<String> arguments = new ArrayList<>(settings.clientImage().jvmFlags());
         arguments.addAll(List.of("-jar", settings.clientImage().jar().toString(),
                 "--server.port=" + JavaProcess.freePort(),
@@ -35,22 +43,42 @@ final class ClientProcess implements AutoCloseable {
                 "--rank.client.server-url=" + server,
                 "--rank.client.send-enabled=false",
                 "--rank.cluster.token=" + settings.clusterToken()));
+        arguments.addAll(extraProperties);
         return new ClientProcess(JavaProcess.start(arguments, settings.clientImage().environment(),
                 settings.logDirectory().resolve(name + ".log")));
     }
 
     /** Time from the process start to its {@code Registered … with rank …} log line. */
     Duration awaitRegistered(Duration timeout) {
+        return await(registered, "register", timeout).sinceStart();
+    }
+
+    /** The address the client registered, as the ranking lists it; once it has registered. */
+    String address(Duration timeout) {
+        return await(registered, "register", timeout).match().group(1);
+    }
+
+    /** Time from the process start to its {@code Session opened with …} log line. */
+    Duration awaitSessionOpened(Duration timeout) {
+        return await(sessionOpened, "open a session", timeout).sinceStart();
+    }
+
+    private JavaProcess.Timed await(CompletableFuture<JavaProcess.Timed> line, String what, Duration timeout) {
         try {
-            return registered.get(timeout.toMillis(), TimeUnit.MILLISECONDS).sinceStart();
+            return line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("client %d did not register".formatted(java.pid()), e.getCause());
+            throw new IllegalStateException("client %d did not %s".formatted(java.pid(), what), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("client %d did not register within %s".formatted(java.pid(), timeout), e);
+            throw new IllegalStateException("client %d did not %s within %s".formatted(java.pid(), what, timeout), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /** SIGKILL: the client crashes, without unregistering or closing its session. */
+    void kill() {
+        java.kill();
     }
 
     JavaProcess process() {

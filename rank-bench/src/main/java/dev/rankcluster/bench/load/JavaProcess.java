@@ -148,6 +148,11 @@ final class JavaProcess implements AutoCloseable {
         jcmd("JFR.stop", "name=bench", "filename=" + file.toAbsolutePath());
     }
 
+    /** SIGKILL, as a crash: the process has no chance to unregister or close anything. Does not wait. */
+    void kill() {
+        process.destroyForcibly();
+    }
+
     /** SIGTERM (a graceful stop), then SIGKILL if the process is still there after the grace period. */
     @Override
     public void close() {

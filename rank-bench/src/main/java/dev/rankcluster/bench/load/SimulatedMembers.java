@@ -18,6 +18,7 @@ final class SimulatedMembers implements AutoCloseable {
     private final List<Registration> members = new CopyOnWriteArrayList<>();
     private final LongAdder failedRenewals = new LongAdder();
     private volatile boolean closed;
+    private volatile boolean heartbeatsOverHttp = true;
     private Thread heartbeats;
 
     SimulatedMembers(RankApi api) {
@@ -46,6 +47,15 @@ final class SimulatedMembers implements AutoCloseable {
         return members.size();
     }
 
+    List<Registration> all() {
+        return List.copyOf(members);
+    }
+
+    /** From now on the members renew their leases elsewhere: on their sessions ({@link SessionMembers}). */
+    void stopHeartbeatsOverHttp() {
+        heartbeatsOverHttp = false;
+    }
+
     long received() {
         return receivers.received();
     }
@@ -67,7 +77,9 @@ final class SimulatedMembers implements AutoCloseable {
             for (int i = 0; i < round.size() && !closed; i++) {
                 Pause.forNanos(start + period.toNanos() * i / round.size() - System.nanoTime());
                 Registration member = round.get(i);
-                Thread.ofVirtual().start(() -> renew(member));
+                if (heartbeatsOverHttp) {
+                    Thread.ofVirtual().start(() -> renew(member));
+                }
             }
             Pause.forNanos(start + period.toNanos() - System.nanoTime());
         }

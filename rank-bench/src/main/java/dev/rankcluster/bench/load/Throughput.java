@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 
 /**
  * Runs {@code threads} workers in a closed loop (each sends its next request when the last one is answered),
@@ -58,9 +59,9 @@ final class Throughput {
         if (recording != null) {
             server.startRecording();
         }
-        Snapshot first = Snapshot.take(operations, items, server);
+        Snapshot first = Snapshot.take(operations::sum, items::sum, server);
         Pause.forNanos(duration.toNanos());
-        Snapshot last = Snapshot.take(operations, items, server);
+        Snapshot last = Snapshot.take(operations::sum, items::sum, server);
         if (recording != null) {
             server.stopRecording(recording);
         }
@@ -70,6 +71,21 @@ final class Throughput {
             failures.forEach(failed::addSuppressed);
             throw failed;
         }
+        return between(first, last);
+    }
+
+    /**
+     * The rate of operations that go on by themselves meanwhile, as a counter of their completions tells it (e.g.
+     * the answers to pipelined requests): after the warm-up, over the measured duration. One item per operation.
+     */
+    static Measured ofCounter(LongSupplier completed, Duration warmUp, Duration duration, JavaProcess server) {
+        Pause.forNanos(warmUp.toNanos());
+        Snapshot first = Snapshot.take(completed, completed, server);
+        Pause.forNanos(duration.toNanos());
+        return between(first, Snapshot.take(completed, completed, server));
+    }
+
+    private static Measured between(Snapshot first, Snapshot last) {
         double seconds = (last.nanos - first.nanos) / 1e9;
         long ops = last.operations - first.operations;
         return new Measured(ops / seconds, (last.items - first.items) / seconds,
@@ -79,8 +95,8 @@ final class Throughput {
 
     private record Snapshot(long nanos, long operations, long items, long serverCpuNanos, long generatorCpuNanos) {
 
-        static Snapshot take(LongAdder operations, LongAdder items, JavaProcess server) {
-            return new Snapshot(System.nanoTime(), operations.sum(), items.sum(), server.cpu().toNanos(),
+        static Snapshot take(LongSupplier operations, LongSupplier items, JavaProcess server) {
+            return new Snapshot(System.nanoTime(), operations.getAsLong(), items.getAsLong(), server.cpu().toNanos(),
                     ownCpu().toNanos());
         }
     }
