@@ -39,7 +39,12 @@ public final class SessionProtocol {
         return PATH.replace("{id}", memberId);
     }
 
-    /** {@code {"type":"renewed",...}}: the answer to a renew frame. */
+    /**
+     * {@code {"type":"renewed",...}}: the answer to a renew frame. (A delivery frame is
+     * {@code {"type":"delivery","timestamp","signature","body"}}: {@code body} is the delivery's JSON exactly as it
+     * would be posted, {@code timestamp} and {@code signature} what the {@code X-Rank-Timestamp} and
+     * {@code X-Rank-Signature} headers would carry; read as a {@link Frame}.)
+     */
     public record Renewed(String type, int rank, long epoch, long leaseTtlMs) {
         public Renewed(LeaseRenewal renewal) {
             this(RENEWED, renewal.rank(), renewal.epoch(), renewal.leaseTtlMs());
@@ -47,17 +52,6 @@ public final class SessionProtocol {
 
         public LeaseRenewal renewal() {
             return new LeaseRenewal(rank, epoch, leaseTtlMs);
-        }
-    }
-
-    /**
-     * A delivery on a session: {@code body} is the delivery's JSON exactly as it would be posted, and
-     * {@code timestamp} and {@code signature} what the {@code X-Rank-Timestamp} and {@code X-Rank-Signature}
-     * headers would carry.
-     */
-    public record DeliveryFrame(String type, long timestamp, String signature, String body) {
-        public DeliveryFrame(long timestamp, String signature, String body) {
-            this(DELIVERY, timestamp, signature, body);
         }
     }
 

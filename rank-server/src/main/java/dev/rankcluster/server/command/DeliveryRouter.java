@@ -1,7 +1,6 @@
 package dev.rankcluster.server.command;
 
 import dev.rankcluster.model.Delivery;
-import dev.rankcluster.model.DeliverySignature;
 import dev.rankcluster.model.RankedMember;
 import dev.rankcluster.server.membership.DeliveryTarget;
 import dev.rankcluster.server.session.MemberSession;
@@ -81,8 +80,7 @@ class DeliveryRouter {
         }
         byte[] body = json.writeValueAsBytes(delivery);
         long timestamp = clock.millis();
-        String frame = SessionFrames.delivery(timestamp, DeliverySignature.withKey(target.deliveryKey()).sign(timestamp, body),
-                new String(body, StandardCharsets.UTF_8));
+        String frame = SessionFrames.delivery(timestamp, session.sign(timestamp, body), new String(body, StandardCharsets.UTF_8));
         return session.deliver(delivery.commandId(), frame)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((ack, failure) -> {

@@ -1,5 +1,6 @@
 package dev.rankcluster.server.session;
 
+import dev.rankcluster.model.DeliverySignature;
 import dev.rankcluster.model.SessionProtocol;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -22,6 +23,8 @@ public final class MemberSession {
     private final String address;
     private final String leaseToken;
     private final byte[] deliveryKey;
+    /** Keyed once for the session's life rather than once per delivery. */
+    private final DeliverySignature signature;
     private final WebSocketSession socket;
     private final Map<String, CompletableFuture<SessionProtocol.Ack>> awaiting = new ConcurrentHashMap<>();
     /** Set when this server closes the session, so that the close is not taken for a broken connection. */
@@ -33,6 +36,7 @@ public final class MemberSession {
         this.address = address;
         this.leaseToken = leaseToken;
         this.deliveryKey = deliveryKey;
+        this.signature = DeliverySignature.withKey(deliveryKey);
         this.socket = socket;
     }
 
@@ -51,6 +55,11 @@ public final class MemberSession {
     /** Whether the session belongs to the registration whose deliveries this key signs. */
     public boolean signsWith(byte[] key) {
         return MessageDigest.isEqual(deliveryKey, key);
+    }
+
+    /** {@code sha256=<hex HMAC>} of a delivery for this member, as {@link DeliverySignature#sign(long, byte[])}. */
+    public String sign(long timestampMillis, byte[] body) {
+        return signature.sign(timestampMillis, body);
     }
 
     /**
