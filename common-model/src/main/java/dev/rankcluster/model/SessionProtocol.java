@@ -50,9 +50,6 @@ public final class SessionProtocol {
             this(RENEWED, renewal.rank(), renewal.epoch(), renewal.leaseTtlMs());
         }
 
-        public LeaseRenewal renewal() {
-            return new LeaseRenewal(rank, epoch, leaseTtlMs);
-        }
     }
 
     /** The member's answer to a delivery: the status, and the problem's name for a refusal. */
